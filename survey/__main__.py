@@ -1,0 +1,7 @@
+"""Allow `python -m survey`."""
+
+import sys
+
+from survey.cli import main
+
+sys.exit(main())

@@ -1,0 +1,94 @@
+"""The command line: `survey build | check | serve`, a thin shell over pipeline.py.
+
+`main(argv, stdout, stderr) -> exit code`, so tests call it directly. Problems in the
+corpus are printed one per line as `path:line: error: message`; no traceback reaches the
+user for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from survey import __version__
+from survey.diagnostics import Report
+from survey.pipeline import Project, build, load
+from survey.render import TemplateFailure
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="survey", description="Build the survey companion site.")
+    top.add_argument("--version", action="version", version=f"survey {__version__}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build_cmd = commands.add_parser("build", help="validate the corpus and write the static site")
+    _content_option(build_cmd)
+    build_cmd.add_argument("--output", type=Path, default=Path("_site"), help="output folder (default: _site)")
+
+    check_cmd = commands.add_parser("check", help="validate the corpus; write nothing")
+    _content_option(check_cmd)
+    check_cmd.add_argument(
+        "--format", choices=("text", "github"), default="text",
+        help="text (path:line: message) or github (Actions annotations on the diff)",
+    )  # fmt: skip
+
+    serve_cmd = commands.add_parser("serve", help="build, then serve the site on localhost")
+    _content_option(serve_cmd)
+    serve_cmd.add_argument("--output", type=Path, default=Path("_site"), help="output folder (default: _site)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    return top
+
+
+def _content_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--content", type=Path, default=Path("content"), help="corpus folder (default: content)")
+
+
+def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "check":
+        return run_check(args.content, args.format, stdout, stderr)
+    if args.command == "build":
+        return run_build(args.content, args.output, stdout, stderr)
+    from survey.serve import serve  # only the server needs http.server
+
+    return serve(args.content, args.output, args.port, stdout, stderr)
+
+
+def run_check(content: Path, style: str, stdout: TextIO, stderr: TextIO) -> int:
+    report = Report()
+    corpus = load(content, report)
+    _print_report(report, style, stderr if style == "text" else stdout)
+    if not report.ok or corpus is None:
+        print(f"check failed: {len(report.errors)} error(s)", file=stderr)
+        return 1
+    print(f"ok: {len(corpus.papers)} papers, {len(corpus.topics)} topics", file=stdout)
+    return 0
+
+
+def run_build(content: Path, output: Path, stdout: TextIO, stderr: TextIO) -> int:
+    started = time.perf_counter()
+    report = Report()
+    try:
+        stats = build(Project.at(content), output, report)
+    except TemplateFailure as failure:
+        report.error(failure.path, failure.line, f"template error: {failure.message}")
+        stats = None
+    _print_report(report, "text", stderr)
+    if stats is None:
+        print(f"build failed: {len(report.errors)} error(s); {output} was left as it was", file=stderr)
+        return 1
+    seconds = time.perf_counter() - started
+    print(
+        f"built {output}: {stats.written} written, {stats.unchanged} unchanged, "
+        f"{stats.removed} removed in {seconds:.2f}s",
+        file=stdout,
+    )
+    return 0
+
+
+def _print_report(report: Report, style: str, stream: TextIO) -> None:
+    for line in report.lines(style):
+        print(line, file=stream)

@@ -1,0 +1,146 @@
+"""Linking: topics <-> papers <-> authors, venues and years, relations both ways, related papers.
+
+Unresolvable references (an unknown topic, a dangling relation) are skipped here and
+reported by validate.py, so linking never fails.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from survey.cite import bibtex_entry
+from survey.model import (
+    RELATION_LABELS,
+    Author,
+    Corpus,
+    Paper,
+    Relation,
+    SiteConfig,
+    Topic,
+    Venue,
+    Year,
+    slugify,
+)
+from survey.taxonomy import walk
+
+SAME_AUTHOR_LIMIT = 10
+RELATED_LIMIT = 5
+
+
+def newest_first(papers: list[Paper]) -> list[Paper]:
+    return sorted(papers, key=lambda p: (-p.year, p.title.lower(), p.key))
+
+
+def link(config: SiteConfig, content_dir, roots: list[Topic], papers: list[Paper]) -> Corpus:
+    corpus = Corpus(config, content_dir, roots, list(walk(roots)), sorted(papers, key=lambda p: p.key))
+    _link_topics(corpus)
+    corpus.authors = _link_authors(corpus.papers)
+    corpus.venues = _link_venues(corpus.papers)
+    corpus.years = _link_years(corpus.papers)
+    _link_relations(corpus.papers)
+    for paper in corpus.papers:
+        paper.same_authors = _same_authors(paper)
+        paper.related = _related(paper, corpus.papers)
+        paper.bibtex = bibtex_entry(paper)
+    return corpus
+
+
+def _link_topics(corpus: Corpus) -> None:
+    by_id = corpus.topic_by_id
+    for paper in corpus.papers:
+        paper.topics = [by_id[t] for t in dict.fromkeys(paper.topic_ids) if t in by_id]
+        for topic in paper.topics:
+            topic.papers.append(paper)
+    for topic in reversed(corpus.topics):  # children before parents
+        collected = {p.key: p for p in topic.papers}
+        for child in topic.children:
+            collected.update((p.key, p) for p in child.all_papers)
+        topic.papers = newest_first(topic.papers)
+        topic.all_papers = newest_first(list(collected.values()))
+    for before, after in zip(corpus.topics, corpus.topics[1:]):
+        before.next, after.previous = after, before
+
+
+def _link_authors(papers: list[Paper]) -> list[Author]:
+    by_name: dict[str, Author] = {}
+    for paper in papers:
+        for name in paper.author_names:
+            author = by_name.setdefault(name, Author(name, family=name.split()[-1]))
+            if paper not in author.papers:
+                author.papers.append(paper)
+            paper.authors.append(author)
+    authors = sorted(by_name.values(), key=lambda a: (slugify(a.family), slugify(a.name), a.name))
+    taken: Counter[str] = Counter()
+    for author in authors:
+        slug = slugify(author.name)
+        taken[slug] += 1
+        author.slug = slug if taken[slug] == 1 else f"{slug}-{taken[slug]}"
+        author.papers = newest_first(author.papers)
+    return authors
+
+
+def venue_name(venue: str) -> str:
+    """The venue without its year: 'NeurIPS 2022' -> 'NeurIPS'."""
+    return re.sub(r"[\s,]*\(?(19|20)\d\d\)?$", "", venue).strip() or venue
+
+
+def _link_venues(papers: list[Paper]) -> list[Venue]:
+    groups: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        if paper.venue:
+            groups[venue_name(paper.venue)].append(paper)
+    venues = [Venue(name, slugify(name), newest_first(group)) for name, group in groups.items()]
+    for venue in venues:
+        for paper in venue.papers:
+            paper.venue_ref = venue
+    return sorted(venues, key=lambda v: (v.name.lower(), v.name))
+
+
+def _link_years(papers: list[Paper]) -> list[Year]:
+    groups: dict[int, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        groups[paper.year].append(paper)
+    return [Year(year, newest_first(groups[year])) for year in sorted(groups, reverse=True)]
+
+
+def _link_relations(papers: list[Paper]) -> None:
+    by_key = {p.key: p for p in papers}
+    for paper in papers:
+        for kind, keys in paper.relation_keys.items():
+            outgoing, incoming = RELATION_LABELS[kind]
+            for key in dict.fromkeys(keys):
+                other = by_key.get(key)
+                if other is None or other is paper:
+                    continue
+                paper.relations.append(Relation(outgoing, other))
+                other.relations.append(Relation(incoming, paper))
+    order = {label: i for i, label in enumerate(l for pair in RELATION_LABELS.values() for l in pair)}
+    for paper in papers:
+        paper.relations.sort(key=lambda r: (order[r.label], -r.paper.year, r.paper.key))
+
+
+def _same_authors(paper: Paper) -> list[Paper]:
+    shared: Counter[str] = Counter()
+    others: dict[str, Paper] = {}
+    for author in paper.authors:
+        for other in author.papers:
+            if other is not paper:
+                shared[other.key] += 1
+                others[other.key] = other
+    ranked = sorted(others.values(), key=lambda p: (-shared[p.key], -p.year, p.key))
+    return ranked[:SAME_AUTHOR_LIMIT]
+
+
+def _related(paper: Paper, papers: list[Paper]) -> list[Paper]:
+    """Papers that share the most topics and tags, not already linked by a relation."""
+    linked = {r.paper.key for r in paper.relations} | {paper.key}
+    topics, tags = set(paper.topic_ids), set(paper.tags)
+    scored = []
+    for other in papers:
+        if other.key in linked:
+            continue
+        score = 2 * len(topics.intersection(other.topic_ids)) + len(tags.intersection(other.tags))
+        if score:
+            scored.append((-score, -other.year, other.key, other))
+    return [item[-1] for item in sorted(scored)[:RELATED_LIMIT]]

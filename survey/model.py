@@ -1,0 +1,200 @@
+"""The corpus as plain dataclasses, and the one rule for every object's URL.
+
+No I/O here. `papers.py` and `taxonomy.py` build Papers and Topics from files, `link.py`
+fills in the cross-references (the fields marked "linked"), `render.py` reads them.
+Every URL is relative to the site root and ends in `index.html`, so pages work from any
+sub-path and from file://; templates make it relative to the page with the `url` filter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+RELATION_KINDS = ("builds_on", "compares_with", "critiques", "evaluates")
+
+# How a relation reads on the paper that declares it, and on the paper it points to.
+RELATION_LABELS = {
+    "builds_on": ("Builds on", "Built on by"),
+    "compares_with": ("Compares with", "Compared with by"),
+    "critiques": ("Critiques", "Critiqued by"),
+    "evaluates": ("Evaluates", "Evaluated by"),
+}
+
+
+def slugify(text: str) -> str:
+    """ASCII, lowercase, hyphen-separated: 'Florian Tramèr' -> 'florian-tramer'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    description: str
+    survey: str  # key of the survey's own paper file
+    base_url: str = ""
+    repository: str = ""
+    branch: str = "main"
+
+
+@dataclass
+class Topic:
+    id: str
+    title: str
+    summary: str
+    section: str
+    parent: Topic | None
+    depth: int
+    path: Path  # the taxonomy file
+    line: int
+    intro_html: str = ""
+    intro_path: Path | None = None
+    children: list[Topic] = field(default_factory=list)
+    # linked
+    papers: list[Paper] = field(default_factory=list)  # filed directly here
+    all_papers: list[Paper] = field(default_factory=list)  # here or in any subtopic
+    previous: Topic | None = None
+    next: Topic | None = None
+
+    @property
+    def url(self) -> str:
+        return f"topics/{self.id}/index.html"
+
+    @property
+    def ancestors(self) -> list[Topic]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    @property
+    def label(self) -> str:
+        return f"{self.section} {self.title}" if self.section else self.title
+
+
+@dataclass
+class Author:
+    name: str  # "Given Family"
+    family: str
+    slug: str = ""
+    papers: list[Paper] = field(default_factory=list)  # linked, newest first
+
+    @property
+    def url(self) -> str:
+        return f"authors/{self.slug}/index.html"
+
+
+@dataclass
+class Venue:
+    name: str  # without the year: "NeurIPS", "Findings of EMNLP"
+    slug: str
+    papers: list[Paper] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"venues/{self.slug}/index.html"
+
+
+@dataclass
+class Year:
+    year: int
+    papers: list[Paper] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"years/{self.year}/index.html"
+
+
+@dataclass
+class Relation:
+    label: str
+    paper: Paper
+
+
+@dataclass
+class Paper:
+    key: str
+    path: Path
+    lines: dict[str, int]  # field name -> line in the file
+    title: str
+    author_names: list[str]
+    et_al: bool  # the author list ends in "others": not every author was checked
+    year: int
+    venue: str
+    arxiv: str
+    doi: str
+    url: str
+    pdf: str
+    code: str
+    topic_ids: list[str]
+    tags: list[str]
+    summary_md: str
+    summary_html: str
+    relation_keys: dict[str, list[str]]
+    added: date | None
+    verified: str
+    bib_type: str  # entry type from pasted BibTeX, "" when none was given
+    # linked
+    topics: list[Topic] = field(default_factory=list)
+    authors: list[Author] = field(default_factory=list)
+    venue_ref: Venue | None = None
+    relations: list[Relation] = field(default_factory=list)  # both directions
+    same_authors: list[Paper] = field(default_factory=list)
+    related: list[Paper] = field(default_factory=list)
+    bibtex: str = ""
+
+    @property
+    def page_url(self) -> str:
+        return f"papers/{self.key}/index.html"
+
+    def line(self, name: str) -> int:
+        return self.lines.get(name, self.lines.get("", 1))
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """(label, href) for the paper's external links, in a fixed order."""
+        found = []
+        if self.arxiv:
+            found.append(("arXiv", f"https://arxiv.org/abs/{self.arxiv}"))
+        if self.doi:
+            found.append(("DOI", f"https://doi.org/{self.doi}"))
+        if self.url and not (self.arxiv and self.url.rstrip("/").endswith(self.arxiv)):
+            found.append(("Web page", self.url))
+        if self.pdf:
+            found.append(("PDF", self.pdf))
+        if self.code:
+            found.append(("Code", self.code))
+        return found
+
+
+@dataclass
+class Corpus:
+    config: SiteConfig
+    content_dir: Path
+    roots: list[Topic]
+    topics: list[Topic]  # every topic, in survey (pre-)order
+    papers: list[Paper]  # sorted by key
+    authors: list[Author] = field(default_factory=list)
+    venues: list[Venue] = field(default_factory=list)
+    years: list[Year] = field(default_factory=list)
+
+    @property
+    def topic_by_id(self) -> dict[str, Topic]:
+        return {t.id: t for t in self.topics}
+
+    @property
+    def paper_by_key(self) -> dict[str, Paper]:
+        return {p.key: p for p in self.papers}
+
+    @property
+    def survey_paper(self) -> Paper | None:
+        return self.paper_by_key.get(self.config.survey)

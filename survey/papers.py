@@ -1,0 +1,171 @@
+"""Paper files: content/papers/<key>.yaml -> Paper, merging a pasted BibTeX entry.
+
+Checks the shape of each file (schema.py) and what is needed to build a Paper at all
+(title, authors, year). Rules across papers (duplicates, unknown topics, dangling
+relations) belong to validate.py, which runs on the linked corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from survey.diagnostics import Report
+from survey.latex import latex_to_unicode
+from survey.markup import Reference, render_markdown
+from survey.model import RELATION_KINDS, Paper
+from survey.read import BibEntry, LineDict, flat_lines, read_bibtex, read_yaml
+from survey.schema import check_shape
+
+KEY_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ET_AL = "others"
+BIB_VENUE_FIELDS = ("booktitle", "journal", "publisher", "howpublished")
+
+
+@dataclass
+class LoadedPaper:
+    paper: Paper
+    references: list[tuple[Reference, int]]  # internal links in the summary, with their line
+
+
+def load_papers(content_dir: Path, report: Report) -> list[LoadedPaper]:
+    folder = content_dir / "papers"
+    if not folder.is_dir():
+        report.error(folder, 0, "no papers folder; create it and add one YAML file per paper")
+        return []
+    loaded = [_load_paper(path, report) for path in sorted(folder.iterdir()) if _is_paper(path)]
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".yml" or (path.is_file() and path.suffix not in (".yaml", ".md")):
+            report.error(path, 0, "not a paper file; paper files end in .yaml")
+    return [item for item in loaded if item is not None]
+
+
+def _is_paper(path: Path) -> bool:
+    return path.is_file() and path.suffix == ".yaml"
+
+
+def _load_paper(path: Path, report: Report) -> LoadedPaper | None:
+    key = path.stem
+    if not KEY_PATTERN.match(key):
+        report.error(
+            path, 0, f"file name '{key}' is not a valid key; use lowercase letters, digits and hyphens"
+        )
+        return None
+    data = read_yaml(path, report)
+    if data is None:
+        return None
+    if not isinstance(data, LineDict):
+        report.error(path, 1, "a paper file must be a mapping of fields (title:, authors:, ...)")
+        return None
+    if not check_shape(data, "paper", path, report):
+        return None
+    fields, lines = _merge_bibtex(data, path, report)
+    if fields is None:
+        return None
+    return _build(key, path, fields, lines, report)
+
+
+def _merge_bibtex(data: LineDict, path: Path, report: Report) -> tuple[dict | None, dict]:
+    """The paper's fields, with what the YAML lacks taken from its `bibtex` entry."""
+    fields, lines = dict(data), flat_lines(data)
+    lines[""] = data.line
+    if "bibtex" not in data:
+        return fields, lines
+    entry = read_bibtex(data["bibtex"], path, data.line_of("bibtex") + 1, report)
+    if entry is None:
+        return None, lines
+    for name, (value, line) in _fields_from_bibtex(entry, path, report).items():
+        if name not in fields:
+            fields[name], lines[name] = value, line
+    fields["bib_type"] = entry.entry_type
+    return fields, lines
+
+
+def _fields_from_bibtex(entry: BibEntry, path: Path, report: Report) -> dict[str, tuple]:
+    raw, at = entry.fields, entry.field_lines
+    found: dict[str, tuple] = {}
+    if "title" in raw:
+        found["title"] = (latex_to_unicode(raw["title"]), at["title"])
+    if "author" in raw:
+        names = [latex_to_unicode(n) for n in re.split(r"\s+and\s+", raw["author"].strip())]
+        found["authors"] = (names, at["author"])
+    if "year" in raw:
+        year = raw["year"].strip()
+        if year.isdigit():
+            found["year"] = (int(year), at["year"])
+        else:
+            report.error(path, at["year"], f"year '{year}' in the BibTeX is not a number")
+    for name in BIB_VENUE_FIELDS:
+        if name in raw:
+            found["venue"] = (latex_to_unicode(raw[name]), at[name])
+            break
+    for name in ("doi", "url"):
+        if name in raw:
+            found[name] = (raw[name].strip(), at[name])
+    if raw.get("archiveprefix", "").lower() == "arxiv" and "eprint" in raw:
+        found["arxiv"] = (raw["eprint"].strip(), at["eprint"])
+    return found
+
+
+def _build(key: str, path: Path, fields: dict, lines: dict, report: Report) -> LoadedPaper | None:
+    missing = [name for name in ("title", "authors", "year") if name not in fields]
+    for name in missing:
+        report.error(
+            path, lines[""], f"missing {name}; add a '{name}:' field (or paste the paper's BibTeX)"
+        )
+    authors, et_al = _authors(fields.get("authors", []), path, lines.get("authors", 0), report)
+    if missing or authors is None:
+        return None
+    summary = fields["summary"]
+    rendered = render_markdown(summary)
+    summary_line = lines["summary"] + (1 if "\n" in summary.rstrip("\n") or summary.endswith("\n") else 0)
+    relations = fields.get("relations", {})
+    paper = Paper(
+        key=key,
+        path=path,
+        lines=lines,
+        title=" ".join(fields["title"].split()),
+        author_names=authors,
+        et_al=et_al,
+        year=fields["year"],
+        venue=" ".join(fields.get("venue", "").split()),
+        arxiv=fields.get("arxiv", "").strip(),
+        doi=fields.get("doi", "").strip(),
+        url=fields.get("url", "").strip(),
+        pdf=fields.get("pdf", "").strip(),
+        code=fields.get("code", "").strip(),
+        topic_ids=list(fields["topics"]),
+        tags=list(fields.get("tags", [])),
+        summary_md=summary,
+        summary_html=rendered.html,
+        relation_keys={kind: list(relations.get(kind, [])) for kind in RELATION_KINDS},
+        added=date.fromisoformat(fields["added"]) if "added" in fields else None,
+        verified=fields.get("verified", ""),
+        bib_type=fields.get("bib_type", ""),
+    )
+    references = [(ref, summary_line + ref.line_offset) for ref in rendered.references]
+    return LoadedPaper(paper, references)
+
+
+def _authors(names: list[str], path: Path, line: int, report: Report) -> tuple[list[str] | None, bool]:
+    """Authors as "Given Family", and whether the list ends in 'others'."""
+    et_al = bool(names) and names[-1].strip().lower() == ET_AL
+    names = names[:-1] if et_al else names
+    if any(name.strip().lower() == ET_AL for name in names):
+        report.error(path, line, "'others' may only be the last author")
+        return None, et_al
+    if not names:
+        report.error(path, line, "authors must name at least one person")
+        return None, et_al
+    return [normalise_name(name) for name in names], et_al
+
+
+def normalise_name(name: str) -> str:
+    """'Family, Given' -> 'Given Family'; spaces folded."""
+    name = " ".join(name.split())
+    if "," in name:
+        family, _, given = name.partition(",")
+        name = f"{given.strip()} {family.strip()}".strip()
+    return name

@@ -1,0 +1,67 @@
+"""The whole pipeline: load (read -> model -> link -> validate) and build (render -> write).
+
+`survey check` is `load` plus the report; `survey build` is `load`, then `build` only when
+the report has no errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from survey.config import load_config
+from survey.diagnostics import Report
+from survey.link import link
+from survey.model import Corpus
+from survey.papers import load_papers
+from survey.render import render_site
+from survey.taxonomy import load_taxonomy
+from survey.validate import validate
+from survey.write import WriteStats, write_site
+
+
+@dataclass
+class Project:
+    """Where the inputs live: the corpus, and the templates and static files that shape it."""
+
+    content: Path
+    templates: Path
+    static: Path
+
+    @classmethod
+    def at(cls, content: Path, root: Path | None = None) -> Project:
+        root = root or default_root()
+        return cls(content, root / "templates", root / "static")
+
+
+def default_root() -> Path:
+    """The folder holding templates/ and static/: the current one, else the package's checkout."""
+    cwd = Path.cwd()
+    if (cwd / "templates").is_dir():
+        return cwd
+    return Path(__file__).resolve().parent.parent
+
+
+def load(content_dir: Path, report: Report) -> Corpus | None:
+    """Read, model, link and validate the corpus; None when it cannot be built."""
+    if not content_dir.is_dir():
+        report.error(content_dir, 0, "no such content folder; pass --content DIR")
+        return None
+    config = load_config(content_dir, report)
+    roots, intro_refs = load_taxonomy(content_dir, report)
+    loaded = load_papers(content_dir, report)
+    if config is None or not roots:
+        return None
+    corpus = link(config, content_dir, roots, [item.paper for item in loaded])
+    summary_refs = [(item.paper, ref, line) for item in loaded for ref, line in item.references]
+    validate(corpus, summary_refs, intro_refs, report)
+    return corpus
+
+
+def build(project: Project, out: Path, report: Report) -> WriteStats | None:
+    """Load, render everything in memory, and only then write; None (reported) on errors."""
+    corpus = load(project.content, report)
+    if corpus is None or not report.ok:
+        return None
+    files = render_site(corpus, project.templates, project.static)
+    return write_site(files, out)

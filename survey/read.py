@@ -1,0 +1,167 @@
+"""Reading input files: one reader per kind (YAML, Markdown, BibTeX), no validation.
+
+Every mapping read from YAML remembers the line of each of its keys, so later stages can
+point at `file:line`. Readers report unreadable files (bad encoding, bad syntax) and return
+None; they never raise for bad input.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import bibtexparser
+import yaml
+
+from survey.diagnostics import Report
+
+# bibtexparser logs parse failures itself; we report them as diagnostics instead.
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LineDict(dict):
+    """A YAML mapping that knows the (1-based) line of itself and of each key."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list):
+    """A YAML sequence that knows the line of each item."""
+
+    line: int = 0
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class LineLoader(BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe YAML loader that builds LineDict/LineList instead of dict/list.
+
+    Dates stay text ("2026-11-26"): the schema checks their format, and plain data
+    keeps the corpus JSON-compatible.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+
+def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            key = str(key)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: LineLoader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def flat_lines(node: Any, prefix: str = "") -> dict[str, int]:
+    """Lines of every key and item below `node`, by dotted path: {'topics.0': 12, ...}."""
+    found: dict[str, int] = {}
+    if isinstance(node, LineDict):
+        for key, value in node.items():
+            found[prefix + key] = node.line_of(key)
+            found.update(flat_lines(value, f"{prefix}{key}."))
+    elif isinstance(node, LineList):
+        for index, value in enumerate(node):
+            found[f"{prefix}{index}"] = node.line_of(index)
+            found.update(flat_lines(value, f"{prefix}{index}."))
+    return found
+
+
+def read_text(path: Path, report: Report) -> str | None:
+    """The file as UTF-8 text, or None (reported) when it is not valid UTF-8."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        report.error(
+            path,
+            line,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8",
+        )
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def read_yaml(path: Path, report: Report) -> Any:
+    """Parse a YAML file into LineDict/LineList values, or None (reported) when unreadable."""
+    text = read_text(path, report)
+    if text is None:
+        return None
+    try:
+        return yaml.load(text, Loader=LineLoader)  # noqa: S506 - LineLoader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        problem = exc.problem or "invalid YAML"
+        context = f" {exc.context}" if exc.context else ""
+        report.error(path, line, f"invalid YAML: {problem}{context}; check indentation and quoting")
+    except yaml.YAMLError as exc:
+        report.error(path, 0, f"invalid YAML: {exc}")
+    return None
+
+
+@dataclass
+class BibEntry:
+    """One parsed BibTeX entry: raw (still LaTeX) field values, lower-case field names."""
+
+    entry_type: str
+    key: str
+    fields: dict[str, str]
+    field_lines: dict[str, int]  # line within the BibTeX text, 1-based
+
+
+def read_bibtex(text: str, path: Path, first_line: int, report: Report) -> BibEntry | None:
+    """Parse a pasted BibTeX entry; `first_line` is the file line of the BibTeX's line 1."""
+    library = bibtexparser.parse_string(text)
+    for block in library.failed_blocks:
+        report.error(path, first_line + block.start_line, f"invalid BibTeX: {_failure(block)}")
+    if library.failed_blocks:
+        return None
+    if len(library.entries) != 1:
+        report.error(
+            path,
+            first_line,
+            f"the bibtex field must hold exactly one entry, found {len(library.entries)}",
+        )
+        return None
+    entry = library.entries[0]
+    fields = {f.key.lower(): str(f.value) for f in entry.fields}
+    lines = {f.key.lower(): first_line + f.start_line for f in entry.fields}
+    return BibEntry(entry.entry_type.lower(), entry.key, fields, lines)
+
+
+def _failure(block: bibtexparser.model.ParsingFailedBlock) -> str:
+    duplicates = getattr(block, "duplicate_keys", None)
+    if duplicates:
+        return f"field {', '.join(sorted(duplicates))} given twice; keep one"
+    return "the entry is not closed; check its braces, commas and quotes"

@@ -1,0 +1,158 @@
+"""Rules over the linked corpus: each rule a small function that reports what it finds.
+
+Shape problems (types, unknown fields) were reported while reading; these are the rules
+that need the whole corpus: references resolve, nothing is duplicated, ids are well formed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from survey.diagnostics import Report, did_you_mean
+from survey.markup import Reference
+from survey.model import Corpus, Paper, Topic
+
+ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}$")
+ARXIV_OLD = re.compile(r"^[a-z-]+(\.[A-Z]{2})?/\d{7}$")
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+WEB_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+FIRST_YEAR = 1900
+
+SummaryReferences = list[tuple[Paper, Reference, int]]
+IntroReferences = list[tuple[Topic, Reference]]
+
+
+def validate(corpus: Corpus, summary_refs: SummaryReferences, intro_refs: IntroReferences, report: Report) -> None:
+    for rule in PAPER_RULES:
+        for paper in corpus.papers:
+            rule(paper, corpus, report)
+    for corpus_rule in CORPUS_RULES:
+        corpus_rule(corpus, report)
+    _check_references(corpus, summary_refs, intro_refs, report)
+
+
+def check_topics(paper: Paper, corpus: Corpus, report: Report) -> None:
+    known = corpus.topic_by_id
+    items = paper.topic_ids
+    for index, topic_id in enumerate(items):
+        if topic_id not in known:
+            report.error(
+                paper.path,
+                _item_line(paper, "topics", index),
+                f"unknown topic '{topic_id}'{did_you_mean(topic_id, set(known))} "
+                "(topics are the ids in content/taxonomy.yaml)",
+            )
+
+
+def check_relations(paper: Paper, corpus: Corpus, report: Report) -> None:
+    keys = corpus.paper_by_key
+    for kind, targets in paper.relation_keys.items():
+        for index, key in enumerate(targets):
+            line = _item_line(paper, f"relations.{kind}", index)
+            if key == paper.key:
+                report.error(paper.path, line, f"{kind}: a paper cannot relate to itself")
+            elif key not in keys:
+                report.error(
+                    paper.path,
+                    line,
+                    f"{kind}: no paper with key '{key}'{did_you_mean(key, set(keys))} "
+                    "(keys are the file names in content/papers/)",
+                )
+
+
+def check_year(paper: Paper, corpus: Corpus, report: Report) -> None:
+    last = date.today().year + 1
+    if not FIRST_YEAR <= paper.year <= last:
+        report.error(paper.path, paper.line("year"), f"year {paper.year} is outside {FIRST_YEAR}-{last}")
+
+
+def check_identifiers(paper: Paper, corpus: Corpus, report: Report) -> None:
+    if paper.arxiv and not (ARXIV_NEW.match(paper.arxiv) or ARXIV_OLD.match(paper.arxiv)):
+        report.error(
+            paper.path,
+            paper.line("arxiv"),
+            f"arXiv id '{paper.arxiv}' is not in the form 2203.02155 (no 'arXiv:' prefix, no version)",
+        )
+    if paper.doi and not DOI.match(paper.doi):
+        report.error(
+            paper.path,
+            paper.line("doi"),
+            f"DOI '{paper.doi}' is not in the form 10.1234/abc (no https://doi.org/ prefix)",
+        )
+    for name in ("url", "pdf", "code"):
+        value = getattr(paper, name)
+        if value and not WEB_URL.match(value):
+            report.error(paper.path, paper.line(name), f"{name} '{value}' must be an http(s) URL")
+
+
+PAPER_RULES: list[Callable[[Paper, Corpus, Report], None]] = [
+    check_topics,
+    check_relations,
+    check_year,
+    check_identifiers,
+]
+
+
+def normalised_title(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
+
+
+def check_duplicates(corpus: Corpus, report: Report) -> None:
+    """No two papers share an arXiv id, a DOI or a normalised title."""
+    for field, label, normalise in (
+        ("arxiv", "arXiv id", str.lower),
+        ("doi", "DOI", str.lower),
+        ("title", "title", normalised_title),
+    ):
+        seen: dict[str, Paper] = {}
+        for paper in corpus.papers:
+            value = getattr(paper, field)
+            if not value:
+                continue
+            first = seen.setdefault(normalise(value), paper)
+            if first is not paper:
+                report.error(
+                    paper.path,
+                    paper.line(field),
+                    f"duplicate {label} '{value}': {report.display(first.path)} already has it; "
+                    "keep one file per paper",
+                )
+
+
+def check_leaf_topics(corpus: Corpus, report: Report) -> None:
+    for topic in corpus.topics:
+        if topic.is_leaf and not topic.papers:
+            report.error(topic.path, topic.line, f"topic '{topic.id}' has no papers; file at least one under it")
+
+
+def check_survey_paper(corpus: Corpus, report: Report) -> None:
+    if corpus.survey_paper is None:
+        path = corpus.content_dir / "site.yaml"
+        report.error(path, 0, f"survey: no paper file content/papers/{corpus.config.survey}.yaml")
+
+
+CORPUS_RULES: list[Callable[[Corpus, Report], None]] = [
+    check_duplicates,
+    check_leaf_topics,
+    check_survey_paper,
+]
+
+
+def _check_references(corpus: Corpus, summary_refs: SummaryReferences, intro_refs: IntroReferences, report: Report) -> None:
+    targets = {"paper": set(corpus.paper_by_key), "topic": set(corpus.topic_by_id)}
+    for paper, ref, line in summary_refs:
+        if ref.target not in targets[ref.kind]:
+            report.error(paper.path, line, _dangling(ref, targets[ref.kind]))
+    for topic, ref in intro_refs:
+        if ref.target not in targets[ref.kind] and topic.intro_path is not None:
+            report.error(topic.intro_path, ref.line_offset + 1, _dangling(ref, targets[ref.kind]))
+
+
+def _dangling(ref: Reference, known: set[str]) -> str:
+    return f"link to unknown {ref.kind} '{ref.target}'{did_you_mean(ref.target, known)}"
+
+
+def _item_line(paper: Paper, field: str, index: int) -> int:
+    return paper.lines.get(f"{field}.{index}", paper.line(field))
