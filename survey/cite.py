@@ -24,9 +24,7 @@ def escape(text: str) -> str:
 
 def protect_case(title: str) -> str:
     """Brace words with inner capitals (RLHF, GPT-4, TruthfulQA) so styles keep their case."""
-    return " ".join(
-        f"{{{word}}}" if any(c.isupper() for c in word[1:]) else word for word in title.split()
-    )
+    return " ".join(f"{{{word}}}" if any(c.isupper() for c in word[1:]) else word for word in title.split())
 
 
 def entry_type(paper: Paper) -> str:

@@ -26,7 +26,9 @@ def parser() -> argparse.ArgumentParser:
 
     build_cmd = commands.add_parser("build", help="validate the corpus and write the static site")
     _content_option(build_cmd)
-    build_cmd.add_argument("--output", type=Path, default=Path("_site"), help="output folder (default: _site)")
+    build_cmd.add_argument(
+        "--output", type=Path, default=Path("_site"), help="output folder (default: _site)"
+    )
 
     check_cmd = commands.add_parser("check", help="validate the corpus; write nothing")
     _content_option(check_cmd)
@@ -37,13 +39,17 @@ def parser() -> argparse.ArgumentParser:
 
     serve_cmd = commands.add_parser("serve", help="build, then serve the site on localhost")
     _content_option(serve_cmd)
-    serve_cmd.add_argument("--output", type=Path, default=Path("_site"), help="output folder (default: _site)")
+    serve_cmd.add_argument(
+        "--output", type=Path, default=Path("_site"), help="output folder (default: _site)"
+    )
     serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     return top
 
 
 def _content_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--content", type=Path, default=Path("content"), help="corpus folder (default: content)")
+    command.add_argument(
+        "--content", type=Path, default=Path("content"), help="corpus folder (default: content)"
+    )
 
 
 def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:

@@ -7,6 +7,7 @@ small, well-known subset of LaTeX, which this covers. Anything unknown is kept a
 
 from __future__ import annotations
 
+# ruff: noqa: RUF001  (the tables map LaTeX to exactly these look-alike characters)
 import re
 import unicodedata
 

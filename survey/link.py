@@ -58,7 +58,7 @@ def _link_topics(corpus: Corpus) -> None:
             collected.update((p.key, p) for p in child.all_papers)
         topic.papers = newest_first(topic.papers)
         topic.all_papers = newest_first(list(collected.values()))
-    for before, after in zip(corpus.topics, corpus.topics[1:]):
+    for before, after in zip(corpus.topics, corpus.topics[1:], strict=False):
         before.next, after.previous = after, before
 
 
@@ -115,7 +115,7 @@ def _link_relations(papers: list[Paper]) -> None:
                     continue
                 paper.relations.append(Relation(outgoing, other))
                 other.relations.append(Relation(incoming, paper))
-    order = {label: i for i, label in enumerate(l for pair in RELATION_LABELS.values() for l in pair)}
+    order = {label: i for i, label in enumerate(text for pair in RELATION_LABELS.values() for text in pair)}
     for paper in papers:
         paper.relations.sort(key=lambda r: (order[r.label], -r.paper.year, r.paper.key))
 

@@ -156,6 +156,10 @@ class Paper:
     def page_url(self) -> str:
         return f"papers/{self.key}/index.html"
 
+    @property
+    def year_url(self) -> str:
+        return f"years/{self.year}/index.html"
+
     def line(self, name: str) -> int:
         return self.lines.get(name, self.lines.get("", 1))
 

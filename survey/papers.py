@@ -112,9 +112,7 @@ def _fields_from_bibtex(entry: BibEntry, path: Path, report: Report) -> dict[str
 def _build(key: str, path: Path, fields: dict, lines: dict, report: Report) -> LoadedPaper | None:
     missing = [name for name in ("title", "authors", "year") if name not in fields]
     for name in missing:
-        report.error(
-            path, lines[""], f"missing {name}; add a '{name}:' field (or paste the paper's BibTeX)"
-        )
+        report.error(path, lines[""], f"missing {name}; add a '{name}:' field (or paste the paper's BibTeX)")
     authors, et_al = _authors(fields.get("authors", []), path, lines.get("authors", 0), report)
     if missing or authors is None:
         return None

@@ -50,7 +50,7 @@ class LineLoader(BaseLoader):  # type: ignore[misc, valid-type]
     keeps the corpus JSON-compatible.
     """
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML reads this class attribute
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in BaseLoader.yaml_implicit_resolvers.items()
     }
@@ -105,8 +105,7 @@ def read_text(path: Path, report: Report) -> str | None:
         report.error(
             path,
             line,
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "save the file as UTF-8",
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
         )
         return None
     return text.removeprefix("\ufeff")
@@ -118,7 +117,7 @@ def read_yaml(path: Path, report: Report) -> Any:
     if text is None:
         return None
     try:
-        return yaml.load(text, Loader=LineLoader)  # noqa: S506 - LineLoader is a SafeLoader
+        return yaml.load(text, Loader=LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0

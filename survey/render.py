@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from survey import __version__
 from survey.markup import plain_text, relink
@@ -61,9 +62,9 @@ def url_filter(context: jinja2.runtime.Context, target: str) -> str:
 
 
 @jinja2.pass_context
-def relink_filter(context: jinja2.runtime.Context, html: str) -> jinja2.utils.Markup:
+def relink_filter(context: jinja2.runtime.Context, html: str) -> Markup:
     """Sanitised Markdown HTML with its site links made relative to this page."""
-    return jinja2.utils.Markup(relink(html, context["root"]))
+    return Markup(relink(html, context["root"]))
 
 
 def author_list(paper: Paper, limit: int = 0) -> str:
@@ -86,16 +87,25 @@ def _render(env: jinja2.Environment, page: Page, corpus: Corpus) -> bytes:
     try:
         html = env.get_template(page.template).render(context | page.context)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateFailure(exc.filename or page.template, exc.lineno, exc.message or "syntax error") from exc
-    except jinja2.TemplateError as exc:
-        raise TemplateFailure(str(templates_path(env, page.template)), 0, f"{page.path}: {exc}") from exc
+        raise TemplateFailure(
+            exc.filename or page.template, exc.lineno, exc.message or "syntax error"
+        ) from exc
+    except Exception as exc:  # any failure inside a template is the template's to report
+        path, line = _template_frame(exc)
+        raise TemplateFailure(path or page.template, line, f"while rendering {page.path}: {exc}") from exc
     return html.encode("utf-8")
 
 
-def templates_path(env: jinja2.Environment, name: str) -> Path:
-    loader = env.loader
-    assert isinstance(loader, jinja2.FileSystemLoader)
-    return Path(loader.searchpath[0]) / name
+def _template_frame(exc: BaseException) -> tuple[str, int]:
+    """The innermost template file and line in a rendering traceback (Jinja rewrites frames)."""
+    found = ("", 0)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 def _static_files(static: Path) -> dict[str, bytes]:
@@ -184,8 +194,8 @@ def edit_url(corpus: Corpus, path: Path) -> str:
     config = corpus.config
     if not config.repository:
         return ""
-    try:
-        relative = path.resolve().relative_to(corpus.content_dir.resolve().parent).as_posix()
+    try:  # builds run from the repository root, so paths there are repository paths
+        relative = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return ""
     return f"{config.repository}/edit/{config.branch}/{relative}"

@@ -69,7 +69,7 @@ def _explain(error: jsonschema.ValidationError, root: Any) -> list[tuple[int, st
 def _type_message(where: str, expected: str, value: Any) -> str:
     message = f"{where} must be {TYPE_NAMES.get(expected, expected)}"
     if expected == "string" and isinstance(value, (int, float)):
-        return f"{message}; put it in quotes, e.g. {where.split('.')[-1]}: \"{value}\""
+        return f'{message}; put it in quotes, e.g. {where.split(".")[-1]}: "{value}"'
     if expected == "integer" and isinstance(value, str) and value.strip().isdigit():
         return f"{message}; remove the quotes: {where.split('.')[-1]}: {value.strip()}"
     if expected == "array" and isinstance(value, str):
@@ -87,10 +87,13 @@ def _line_at(root: Any, steps: list[Any]) -> int:
     """The line of the deepest node on `steps` that knows its line."""
     node, line = root, getattr(root, "line", 0)
     for step in steps:
-        if isinstance(node, LineDict) and step in node:
-            line, node = node.line_of(step), node[step]
-        elif isinstance(node, LineList) and isinstance(step, int) and step < len(node):
-            line, node = node.line_of(step), node[step]
-        else:
+        if not _has_step(node, step):
             break
+        line, node = node.line_of(step), node[step]
     return line
+
+
+def _has_step(node: Any, step: Any) -> bool:
+    if isinstance(node, LineDict):
+        return step in node
+    return isinstance(node, LineList) and isinstance(step, int) and step < len(node)

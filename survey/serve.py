@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -15,9 +16,11 @@ def serve(content: Path, output: Path, port: int, stdout: TextIO, stderr: TextIO
         return 1
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(output))
     with ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        print(f"serving {output} at http://127.0.0.1:{server.server_port}/ (Ctrl+C stops)", file=stdout, flush=True)
-        try:
+        print(
+            f"serving {output} at http://127.0.0.1:{server.server_port}/ (Ctrl+C stops)",
+            file=stdout,
+            flush=True,
+        )
+        with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass
     return 0

@@ -71,9 +71,7 @@ def _load_introductions(topics: list[Topic], folder: Path, report: Report) -> In
     for topic in topics:
         path = folder / f"{topic.id}.md"
         if not path.is_file():
-            report.error(
-                topic.path, topic.line, f"topic '{topic.id}' has no introduction; write {path}"
-            )
+            report.error(topic.path, topic.line, f"topic '{topic.id}' has no introduction; write {path}")
             continue
         text = read_text(path, report)
         if text is None:

@@ -24,7 +24,9 @@ SummaryReferences = list[tuple[Paper, Reference, int]]
 IntroReferences = list[tuple[Topic, Reference]]
 
 
-def validate(corpus: Corpus, summary_refs: SummaryReferences, intro_refs: IntroReferences, report: Report) -> None:
+def validate(
+    corpus: Corpus, summary_refs: SummaryReferences, intro_refs: IntroReferences, report: Report
+) -> None:
     for rule in PAPER_RULES:
         for paper in corpus.papers:
             rule(paper, corpus, report)
@@ -100,23 +102,23 @@ def normalised_title(title: str) -> str:
 
 
 def check_duplicates(corpus: Corpus, report: Report) -> None:
-    """No two papers share an arXiv id, a DOI or a normalised title."""
+    """No two papers share an arXiv id, a DOI or a normalised title; each copy names the others."""
     for field, label, normalise in (
         ("arxiv", "arXiv id", str.lower),
         ("doi", "DOI", str.lower),
         ("title", "title", normalised_title),
     ):
-        seen: dict[str, Paper] = {}
+        groups: dict[str, list[Paper]] = {}
         for paper in corpus.papers:
-            value = getattr(paper, field)
-            if not value:
-                continue
-            first = seen.setdefault(normalise(value), paper)
-            if first is not paper:
+            if value := getattr(paper, field):
+                groups.setdefault(normalise(value), []).append(paper)
+        for group in groups.values():
+            for paper in group if len(group) > 1 else []:
+                others = ", ".join(report.display(p.path) for p in group if p is not paper)
                 report.error(
                     paper.path,
                     paper.line(field),
-                    f"duplicate {label} '{value}': {report.display(first.path)} already has it; "
+                    f"duplicate {label} '{getattr(paper, field)}': {others} already has it; "
                     "keep one file per paper",
                 )
 
@@ -124,7 +126,9 @@ def check_duplicates(corpus: Corpus, report: Report) -> None:
 def check_leaf_topics(corpus: Corpus, report: Report) -> None:
     for topic in corpus.topics:
         if topic.is_leaf and not topic.papers:
-            report.error(topic.path, topic.line, f"topic '{topic.id}' has no papers; file at least one under it")
+            report.error(
+                topic.path, topic.line, f"topic '{topic.id}' has no papers; file at least one under it"
+            )
 
 
 def check_survey_paper(corpus: Corpus, report: Report) -> None:
@@ -140,7 +144,9 @@ CORPUS_RULES: list[Callable[[Corpus, Report], None]] = [
 ]
 
 
-def _check_references(corpus: Corpus, summary_refs: SummaryReferences, intro_refs: IntroReferences, report: Report) -> None:
+def _check_references(
+    corpus: Corpus, summary_refs: SummaryReferences, intro_refs: IntroReferences, report: Report
+) -> None:
     targets = {"paper": set(corpus.paper_by_key), "topic": set(corpus.topic_by_id)}
     for paper, ref, line in summary_refs:
         if ref.target not in targets[ref.kind]:

@@ -1,0 +1,127 @@
+"""The command line as a contributor meets it: exit codes, messages, and a site left intact."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import BAD
+
+from survey import __version__
+from survey.cli import main
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"survey {__version__}"
+
+
+def test_check_passes_on_good_corpus(project: Path) -> None:
+    code, out, err = run("check")
+    assert (code, err) == (0, "")
+    assert out.strip() == "ok: 5 papers, 5 topics"
+
+
+def test_build_writes_site_and_reports(project: Path) -> None:
+    code, out, _ = run("build", "--output", "site")
+    assert code == 0
+    assert out.startswith("built site: ")
+    assert (project / "site/index.html").is_file()
+    assert (project / "site/papers/ouyang2022training/index.html").is_file()
+
+
+def test_rebuild_writes_nothing_new_and_is_byte_identical(project: Path) -> None:
+    run("build", "--output", "site")
+    first = snapshot(project / "site")
+    code, out, _ = run("build", "--output", "site")
+    assert code == 0 and " 0 written" in out
+    shutil.rmtree(project / "site")
+    run("build", "--output", "site")
+    assert snapshot(project / "site") == first
+
+
+def test_deleted_paper_page_is_removed(project: Path) -> None:
+    extra = project / "content/papers/extra2024paper.yaml"
+    extra.write_text("title: Extra\nauthors: [Solo Writer]\nyear: 2024\ntopics: [sl]\nsummary: Gone soon.\n")
+    run("build", "--output", "site")
+    assert (project / "site/papers/extra2024paper/index.html").is_file()
+    assert (project / "site/authors/solo-writer/index.html").is_file()
+    extra.unlink()
+    code, out, _ = run("build", "--output", "site")
+    assert code == 0
+    assert not (project / "site/papers/extra2024paper").exists()
+    assert not (project / "site/authors/solo-writer").exists()
+    assert "3 removed" in out
+
+
+FAILURES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("name", FAILURES)
+def test_each_bad_corpus_gives_exact_errors_and_keeps_previous_site(name: str, project: Path) -> None:
+    run("build", "--output", "site")
+    before = snapshot(project / "site")
+    shutil.copytree(
+        BAD / name, project / "content", dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt")
+    )
+    expected = (BAD / name / "expected.txt").read_text().replace("YEAR", str(date.today().year + 1))
+
+    code, _, err = run("build", "--output", "site")
+
+    assert code == 1
+    assert "Traceback" not in err
+    errors = [line for line in err.splitlines() if ": error: " in line]
+    assert errors == expected.splitlines()
+    assert err.splitlines()[-1].startswith("build failed: ")
+    assert snapshot(project / "site") == before
+
+    check_code, _, check_err = run("check")
+    assert check_code == 1
+    assert [line for line in check_err.splitlines() if ": error: " in line] == expected.splitlines()
+
+
+def test_check_github_format(project: Path) -> None:
+    shutil.copytree(BAD / "unknown-topic", project / "content", dirs_exist_ok=True)
+    code, out, _ = run("check", "--format", "github")
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "::error file=content/papers/lost2021topic.yaml,line=6::unknown topic 'evalution'; "
+        "did you mean 'evaluation'? (topics are the ids in content/taxonomy.yaml)"
+    )
+
+
+def test_missing_content_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("check", "--content", "nowhere")
+    assert code == 1
+    assert err.splitlines()[0] == "nowhere: error: no such content folder; pass --content DIR"
+
+
+def test_broken_template_is_reported_without_traceback(project: Path) -> None:
+    shutil.copytree(Path(__file__).resolve().parent.parent / "templates", project / "templates")
+    shutil.copytree(Path(__file__).resolve().parent.parent / "static", project / "static")
+    (project / "templates/year.html").write_text(
+        "{% extends 'base.html' %}\n{% block content %}{{ nope }}{% endblock %}\n"
+    )
+    code, _, err = run("build", "--output", "site")
+    assert code == 1
+    assert "Traceback" not in err
+    assert "year.html:2: error: template error: while rendering years/" in err
+    assert "'nope' is undefined" in err

@@ -1,0 +1,167 @@
+"""The built site as a reader meets it: every link resolves, nothing leaves the site, pages connect.
+
+Builds the bundled corpus (content/) once, then crawls the HTML.
+"""
+
+from __future__ import annotations
+
+import io
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlsplit
+
+import pytest
+from conftest import ROOT
+
+from survey.cli import main
+from survey.diagnostics import Report
+from survey.pipeline import load
+
+RESOURCE_ATTRIBUTES = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
+                       ("source", "src"), ("video", "src"), ("audio", "src"), ("embed", "src"),
+                       ("object", "data"), ("form", "action")}  # fmt: skip
+
+
+class LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []  # <a href>
+        self.resources: list[str] = []  # what a browser fetches by itself
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id":
+                self.ids.add(value)
+            if tag == "a" and name == "href":
+                self.links.append(value)
+            if (tag, name) in RESOURCE_ATTRIBUTES:
+                self.resources.append(value)
+
+
+def parse(path: Path) -> LinkCollector:
+    collector = LinkCollector()
+    collector.feed(path.read_text(encoding="utf-8"))
+    return collector
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    code = main(
+        ["build", "--content", str(ROOT / "content"), "--output", str(out)], io.StringIO(), io.StringIO()
+    )
+    assert code == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    report = Report()
+    loaded = load(ROOT / "content", report)
+    assert report.ok, report.lines()
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def pages(site: Path) -> dict[Path, LinkCollector]:
+    return {path: parse(path) for path in sorted(site.rglob("*.html"))}
+
+
+def is_external(url: str) -> bool:
+    return bool(urlsplit(url).scheme) or url.startswith("//")
+
+
+def test_no_broken_internal_links(site: Path, pages: dict[Path, LinkCollector]) -> None:
+    broken = []
+    for page, collected in pages.items():
+        if page.name == "404.html":
+            continue  # served at any path; its links are checked from the root below
+        for href in collected.links + collected.resources:
+            if is_external(href) or href.startswith("mailto:"):
+                continue
+            target_url, fragment = urldefrag(href)
+            target = (page.parent / unquote(target_url)).resolve() if target_url else page
+            if not target.is_file() or site.resolve() not in target.parents:
+                broken.append(f"{page.relative_to(site)} -> {href}")
+            elif fragment and fragment not in pages.get(target, parse(target)).ids:
+                broken.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
+    assert broken == []
+
+
+def test_no_root_absolute_links(pages: dict[Path, LinkCollector]) -> None:
+    absolute = [
+        (page.name, url)
+        for page, collected in pages.items()
+        for url in collected.links + collected.resources
+        if url.startswith("/") and not url.startswith("//")
+    ]
+    assert absolute == []
+
+
+def test_no_requests_to_other_hosts(pages: dict[Path, LinkCollector]) -> None:
+    fetched_elsewhere = [
+        url for collected in pages.values() for url in collected.resources if is_external(url)
+    ]
+    assert fetched_elsewhere == []
+
+
+def test_every_paper_and_topic_has_a_page(site: Path, corpus) -> None:
+    for paper in corpus.papers:
+        assert (site / paper.page_url).is_file(), paper.key
+    for topic in corpus.topics:
+        assert (site / topic.url).is_file(), topic.id
+    for author in corpus.authors:
+        assert (site / author.url).is_file(), author.name
+    for name in ("index.html", "404.html", "papers/index.html", "authors/index.html", "years/index.html",
+                 "venues/index.html", "topics/index.html"):  # fmt: skip
+        assert (site / name).is_file(), name
+
+
+def _targets(site: Path, page_url: str, pages: dict[Path, LinkCollector]) -> set[Path]:
+    page = site / page_url
+    return {
+        (page.parent / urldefrag(href)[0]).resolve() for href in pages[page].links if not is_external(href)
+    }
+
+
+def test_paper_pages_link_each_of_their_topics(site: Path, corpus, pages) -> None:
+    for paper in corpus.papers:
+        linked = _targets(site, paper.page_url, pages)
+        for topic in paper.topics:
+            assert (site / topic.url).resolve() in linked, (paper.key, topic.id)
+
+
+def test_topic_pages_link_each_of_their_papers(site: Path, corpus, pages) -> None:
+    for topic in corpus.topics:
+        linked = _targets(site, topic.url, pages)
+        for paper in topic.all_papers:
+            assert (site / paper.page_url).resolve() in linked, (topic.id, paper.key)
+
+
+def test_relations_show_on_both_papers(site: Path, corpus, pages) -> None:
+    for paper in corpus.papers:
+        for keys in paper.relation_keys.values():
+            for key in keys:
+                other = corpus.paper_by_key[key]
+                assert (site / other.page_url).resolve() in _targets(site, paper.page_url, pages)
+                assert (site / paper.page_url).resolve() in _targets(site, other.page_url, pages)
+
+
+def test_author_pages_list_their_papers(site: Path, corpus, pages) -> None:
+    for author in corpus.authors:
+        linked = _targets(site, author.url, pages)
+        assert {(site / p.page_url).resolve() for p in author.papers} <= linked
+
+
+def test_script_in_a_summary_never_reaches_the_page(tmp_path: Path) -> None:
+    from conftest import lay_out
+
+    content = lay_out(tmp_path)
+    out = tmp_path / "site"
+    assert main(["build", "--content", str(content), "--output", str(out)], io.StringIO(), io.StringIO()) == 0
+    html = (out / "papers/muller2021bias/index.html").read_text()
+    assert "<script" not in html
+    assert "bias &amp; more" in html
