@@ -1,0 +1,112 @@
+"""The site in a real browser: from file:// and over HTTP under a sub-path, nothing fetched elsewhere."""
+
+from __future__ import annotations
+
+import functools
+import io
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from browser import launch
+from conftest import ROOT
+
+from survey.cli import main
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+PAGES = ["index.html", "topics/outer-alignment/index.html", "papers/ouyang2022training/index.html"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "site"
+    assert (
+        main(
+            ["build", "--content", str(ROOT / "content"), "--output", str(out)], io.StringIO(), io.StringIO()
+        )
+        == 0
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with playwright_api.sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def sub_path_server(site: Path) -> Iterator[str]:
+    """Serves the folder above the site, so the site lives at /site/ like a project site."""
+    handler = functools.partial(QuietHandler, directory=str(site.parent))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/site/"
+    server.shutdown()
+
+
+def visit(browser, url: str) -> tuple[list[str], list[str], object]:  # type: ignore[no-untyped-def]
+    """Open `url`; return the URLs it requested, its failed requests and console errors, and the page."""
+    page = browser.new_page()
+    requested: list[str] = []
+    problems: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    response = page.goto(url)
+    assert response is None or response.ok, url
+    return requested, problems, page
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_from_disk_loads_everything_locally(browser, site: Path, path: str) -> None:
+    requested, problems, page = visit(browser, (site / path).as_uri())
+    assert problems == []
+    assert all(url.startswith("file://") for url in requested), requested
+    assert page.locator("link[rel=stylesheet]").count() == 1
+    # the stylesheet applied: the header is laid out as a flex row
+    assert page.eval_on_selector(".site-header", "e => getComputedStyle(e).display") == "flex"
+    page.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_under_a_sub_path(browser, sub_path_server: str, path: str) -> None:
+    requested, problems, page = visit(browser, sub_path_server + path)
+    assert problems == []
+    assert all(url.startswith(sub_path_server) for url in requested), requested
+    page.close()
+
+
+def test_navigate_home_to_topic_to_paper_by_clicking(browser, sub_path_server: str) -> None:
+    _, problems, page = visit(browser, sub_path_server + "index.html")
+    page.get_by_role("link", name="Outer alignment", exact=True).first.click()
+    assert page.url.endswith("topics/outer-alignment/index.html")
+    page.get_by_role(
+        "link", name="Training language models to follow instructions with human feedback"
+    ).first.click()
+    assert page.url.endswith("papers/ouyang2022training/index.html")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Training language models")
+    assert problems == []
+    page.close()
+
+
+def test_phone_width_has_no_horizontal_scroll(browser, site: Path) -> None:
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    for path in PAGES:
+        page.goto((site / path).as_uri())
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, path
+    page.close()
