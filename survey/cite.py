@@ -64,3 +64,92 @@ def bibtex_fields(paper: Paper) -> list[tuple[str, str]]:
 def bibtex_entry(paper: Paper) -> str:
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in bibtex_fields(paper))
     return f"@{entry_type(paper)}{{{paper.key},\n{body}\n}}\n"
+
+
+PARTICLES = {"van", "von", "de", "di", "da", "der", "den", "du", "le", "la", "del", "della", "dos", "ter"}
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """("Given", "Family") from "Given Family", keeping particles with the family name."""
+    words = name.split()
+    if len(words) == 1:
+        return "", name
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in PARTICLES:
+        start -= 1
+    return " ".join(words[:start]), " ".join(words[start:])
+
+
+def is_preprint(paper: Paper) -> bool:
+    return not paper.venue or paper.venue.lower() == "arxiv"
+
+
+def formatted_references(
+    papers: list[Paper], styles: tuple[str, ...] = ("plain", "alpha")
+) -> dict[str, dict[str, str]]:
+    """{key: {style: html}}: each paper's reference formatted by pybtex's styles, as HTML."""
+    from pybtex.database import BibliographyData, Entry, Person
+    from pybtex.plugin import find_plugin
+
+    entries = {}
+    for paper in papers:
+        persons = [Person(name) for name in paper.author_names] + ([Person("others")] if paper.et_al else [])
+        fields = dict(bibtex_fields(paper))
+        fields.pop("author")
+        entries[paper.key] = Entry(entry_type(paper), fields=fields, persons={"author": persons})
+    data = BibliographyData(entries)
+    backend = find_plugin("pybtex.backends", "html")()
+    result: dict[str, dict[str, str]] = {paper.key: {} for paper in papers}
+    for style_name in styles:
+        style = find_plugin("pybtex.style.formatting", style_name)()
+        for formatted in style.format_entries(data.entries.values()):
+            html = formatted.text.render(backend).replace("\n", " ")
+            result[formatted.key][style_name] = (
+                f"[{formatted.label}] {html}" if style_name == "alpha" else html
+            )
+    return result
+
+
+def csl_item(paper: Paper) -> dict:
+    """The paper as a CSL-JSON item (the format Zotero, Pandoc and citeproc read)."""
+    authors = [dict(zip(("given", "family"), split_name(name), strict=True)) for name in paper.author_names]
+    if paper.et_al:
+        authors.append({"literal": "others"})
+    kind = entry_type(paper)
+    item: dict = {
+        "id": paper.key,
+        "type": {"article": "article-journal", "inproceedings": "paper-conference"}.get(kind, "document"),
+        "title": paper.title,
+        "author": authors,
+        "issued": {"date-parts": [[paper.year]]},
+    }
+    if is_preprint(paper) and paper.arxiv:
+        item |= {"type": "article", "publisher": "arXiv", "number": f"arXiv:{paper.arxiv}"}
+    elif paper.venue and not is_preprint(paper):
+        item["container-title"] = paper.venue
+    if paper.doi:
+        item["DOI"] = paper.doi
+    link = paper.url or (f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else "")
+    if link:
+        item["URL"] = link
+    return item
+
+
+def ris_record(paper: Paper) -> str:
+    """The paper as an RIS record (EndNote, Mendeley, Zotero)."""
+    kind = {"article": "JOUR", "inproceedings": "CONF"}.get(entry_type(paper), "GEN")
+    if is_preprint(paper):
+        kind = "JOUR" if paper.arxiv else "GEN"
+    lines = [("TY", kind), ("ID", paper.key), ("TI", paper.title)]
+    lines += [("AU", ", ".join(reversed(split_name(name))).strip(", ")) for name in paper.author_names]
+    lines.append(("PY", str(paper.year)))
+    if is_preprint(paper) and paper.arxiv:
+        lines.append(("JO", f"arXiv preprint arXiv:{paper.arxiv}"))
+    elif paper.venue:
+        lines.append(("T2", paper.venue))
+    if paper.doi:
+        lines.append(("DO", paper.doi))
+    if paper.url or paper.arxiv:
+        lines.append(("UR", paper.url or f"https://arxiv.org/abs/{paper.arxiv}"))
+    lines.append(("ER", ""))
+    return "".join(f"{tag}  - {value}\r\n" for tag, value in lines)

@@ -29,6 +29,11 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--output", type=Path, default=Path("_site"), help="output folder (default: _site)"
     )
+    build_cmd.add_argument(
+        "--base-url",
+        default=None,
+        help="public URL of the site, ending in / (overrides site.yaml's base_url)",
+    )
 
     check_cmd = commands.add_parser("check", help="validate the corpus; write nothing")
     _content_option(check_cmd)
@@ -57,7 +62,7 @@ def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: Tex
     if args.command == "check":
         return run_check(args.content, args.format, stdout, stderr)
     if args.command == "build":
-        return run_build(args.content, args.output, stdout, stderr)
+        return run_build(args.content, args.output, stdout, stderr, base_url=args.base_url)
     from survey.serve import serve  # only the server needs http.server
 
     return serve(args.content, args.output, args.port, stdout, stderr)
@@ -74,11 +79,15 @@ def run_check(content: Path, style: str, stdout: TextIO, stderr: TextIO) -> int:
     return 0
 
 
-def run_build(content: Path, output: Path, stdout: TextIO, stderr: TextIO) -> int:
+def run_build(
+    content: Path, output: Path, stdout: TextIO, stderr: TextIO, base_url: str | None = None
+) -> int:
     started = time.perf_counter()
     report = Report()
+    if base_url is not None and not base_url.endswith("/"):
+        base_url += "/"
     try:
-        stats = build(Project.at(content), output, report)
+        stats = build(Project.at(content), output, report, base_url=base_url)
     except TemplateFailure as failure:
         report.error(failure.path, failure.line, f"template error: {failure.message}")
         stats = None

@@ -47,18 +47,18 @@ class Topic:
     title: str
     summary: str
     section: str
-    parent: Topic | None
+    parent: Topic | None = field(repr=False)
     depth: int
     path: Path  # the taxonomy file
     line: int
     intro_html: str = ""
     intro_path: Path | None = None
-    children: list[Topic] = field(default_factory=list)
+    children: list[Topic] = field(default_factory=list, repr=False)
     # linked
-    papers: list[Paper] = field(default_factory=list)  # filed directly here
-    all_papers: list[Paper] = field(default_factory=list)  # here or in any subtopic
-    previous: Topic | None = None
-    next: Topic | None = None
+    papers: list[Paper] = field(default_factory=list, repr=False)  # filed directly here
+    all_papers: list[Paper] = field(default_factory=list, repr=False)  # here or in any subtopic
+    previous: Topic | None = field(default=None, repr=False)
+    next: Topic | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
@@ -86,7 +86,7 @@ class Author:
     name: str  # "Given Family"
     family: str
     slug: str = ""
-    papers: list[Paper] = field(default_factory=list)  # linked, newest first
+    papers: list[Paper] = field(default_factory=list, repr=False)  # linked, newest first
 
     @property
     def url(self) -> str:
@@ -97,7 +97,7 @@ class Author:
 class Venue:
     name: str  # without the year: "NeurIPS", "Findings of EMNLP"
     slug: str
-    papers: list[Paper] = field(default_factory=list)
+    papers: list[Paper] = field(default_factory=list, repr=False)
 
     @property
     def url(self) -> str:
@@ -107,7 +107,7 @@ class Venue:
 @dataclass
 class Year:
     year: int
-    papers: list[Paper] = field(default_factory=list)
+    papers: list[Paper] = field(default_factory=list, repr=False)
 
     @property
     def url(self) -> str:
@@ -144,12 +144,12 @@ class Paper:
     verified: str
     bib_type: str  # entry type from pasted BibTeX, "" when none was given
     # linked
-    topics: list[Topic] = field(default_factory=list)
-    authors: list[Author] = field(default_factory=list)
-    venue_ref: Venue | None = None
-    relations: list[Relation] = field(default_factory=list)  # both directions
-    same_authors: list[Paper] = field(default_factory=list)
-    related: list[Paper] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list, repr=False)
+    authors: list[Author] = field(default_factory=list, repr=False)
+    venue_ref: Venue | None = field(default=None, repr=False)
+    relations: list[Relation] = field(default_factory=list, repr=False)  # both directions
+    same_authors: list[Paper] = field(default_factory=list, repr=False)
+    related: list[Paper] = field(default_factory=list, repr=False)
     bibtex: str = ""
 
     @property

@@ -6,7 +6,7 @@ the report has no errors.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from survey.config import load_config
@@ -42,12 +42,14 @@ def default_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def load(content_dir: Path, report: Report) -> Corpus | None:
+def load(content_dir: Path, report: Report, base_url: str | None = None) -> Corpus | None:
     """Read, model, link and validate the corpus; None when it cannot be built."""
     if not content_dir.is_dir():
         report.error(content_dir, 0, "no such content folder; pass --content DIR")
         return None
     config = load_config(content_dir, report)
+    if config is not None and base_url is not None:
+        config = replace(config, base_url=base_url)
     roots, intro_refs = load_taxonomy(content_dir, report)
     loaded = load_papers(content_dir, report)
     if config is None or not roots:
@@ -58,9 +60,9 @@ def load(content_dir: Path, report: Report) -> Corpus | None:
     return corpus
 
 
-def build(project: Project, out: Path, report: Report) -> WriteStats | None:
+def build(project: Project, out: Path, report: Report, base_url: str | None = None) -> WriteStats | None:
     """Load, render everything in memory, and only then write; None (reported) on errors."""
-    corpus = load(project.content, report)
+    corpus = load(project.content, report, base_url)
     if corpus is None or not report.ok:
         return None
     files = render_site(corpus, project.templates, project.static)

@@ -8,8 +8,10 @@ stay relative (sub-path hosting and file:// both work).
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,8 @@ import jinja2
 from markupsafe import Markup
 
 from survey import __version__
+from survey.cite import entry_type, formatted_references, is_preprint
+from survey.exports import absolute, citation_files, corpus_json, feed_dates, newest
 from survey.markup import plain_text, relink
 from survey.model import Author, Corpus, Paper, Topic, slugify
 
@@ -41,7 +45,7 @@ class TemplateFailure(Exception):
 def make_env(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
-        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -51,6 +55,8 @@ def make_env(templates: Path) -> jinja2.Environment:
     env.filters["relink"] = relink_filter
     env.filters["author_list"] = author_list
     env.filters["plain"] = plain_text
+    env.filters["json_ld"] = json_ld
+    env.filters["absolute"] = absolute_filter
     env.globals["version"] = __version__
     return env
 
@@ -67,6 +73,18 @@ def relink_filter(context: jinja2.runtime.Context, html: str) -> Markup:
     return Markup(relink(html, context["root"]))
 
 
+@jinja2.pass_context
+def absolute_filter(context: jinja2.runtime.Context, path: str) -> str:
+    """The public URL of a site path (needs base_url; feeds and sitemap only)."""
+    return absolute(context["corpus"], path)
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    """JSON for a <script type="application/ld+json"> block; '<' escaped so it cannot end the block."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).replace("<", "\\u003c")
+    return Markup(text)
+
+
 def author_list(paper: Paper, limit: int = 0) -> str:
     names = paper.author_names
     shown = names[:limit] if limit and len(names) > limit + 1 else names
@@ -76,7 +94,11 @@ def author_list(paper: Paper, limit: int = 0) -> str:
 
 def render_site(corpus: Corpus, templates: Path, static: Path) -> dict[str, bytes]:
     env = make_env(templates)
-    files = {page.path: _render(env, page, corpus) for page in pages(corpus)}
+    dates = feed_dates(corpus)
+    references = formatted_references(corpus.papers)
+    files = {page.path: _render(env, page, corpus) for page in pages(corpus, dates, references)}
+    files.update(citation_files(corpus))
+    files["papers.json"] = corpus_json(corpus)
     files.update(_static_files(static))
     return files
 
@@ -118,9 +140,20 @@ def _static_files(static: Path) -> dict[str, bytes]:
     }
 
 
-def pages(corpus: Corpus) -> Iterator[Page]:
+def pages(corpus: Corpus, dates: dict[str, date], references: dict[str, dict[str, str]]) -> Iterator[Page]:
     yield Page("index.html", "index.html", home_context(corpus))
     yield Page("404.html", "404.html", {})
+    yield Page(
+        "new/index.html", "new.html", {"entries": newest(corpus.papers, dates, limit=len(corpus.papers))}
+    )
+    yield feed_page("feed.xml", corpus.config.title, corpus.papers, dates)
+    for root in corpus.roots:
+        yield feed_page(
+            f"topics/{root.id}/feed.xml", f"{root.title} · {corpus.config.title}", root.all_papers, dates
+        )
+    yield Page("robots.txt", "robots.txt", {})
+    if corpus.config.base_url:
+        yield Page("sitemap.xml", "sitemap.xml", {"paths": sitemap_paths(corpus)})
     yield Page("papers/index.html", "papers.html", {"papers": corpus.papers})
     yield Page("topics/index.html", "topics.html", {})
     yield Page("authors/index.html", "authors.html", {"letters": author_letters(corpus)})
@@ -133,13 +166,81 @@ def pages(corpus: Corpus) -> Iterator[Page]:
             "edit_url": edit_url(corpus, topic.intro_path) if topic.intro_path else "",
         })  # fmt: skip
     for paper in corpus.papers:
-        yield Page(paper.page_url, "paper.html", {"paper": paper, "edit_url": edit_url(corpus, paper.path)})
+        yield Page(
+            paper.page_url,
+            "paper.html",
+            {
+                "paper": paper,
+                "edit_url": edit_url(corpus, paper.path),
+                "references": references[paper.key],
+                "scholar_meta": scholar_meta(paper),
+                "scholarly_article": scholarly_article(corpus, paper),
+            },
+        )
     for author in corpus.authors:
         yield Page(author.url, "author.html", {"author": author, "coauthors": coauthors(author)})
     for year in corpus.years:
         yield Page(year.url, "year.html", {"year": year})
     for venue in corpus.venues:
         yield Page(venue.url, "venue.html", {"venue": venue})
+
+
+def feed_page(path: str, title: str, papers: list[Paper], dates: dict[str, date]) -> Page:
+    entries = newest(papers, dates)
+    updated = max((day for _, day in entries), default=None)
+    return Page(path, "feed.xml", {"feed_title": title, "entries": entries, "updated": updated})
+
+
+def sitemap_paths(corpus: Corpus) -> list[str]:
+    fixed = ["index.html", "new/index.html", "papers/index.html", "topics/index.html", "authors/index.html",
+             "years/index.html", "venues/index.html"]  # fmt: skip
+    objects = [*corpus.topics, *corpus.authors, *corpus.years, *corpus.venues]
+    return fixed + [t.url for t in objects] + [p.page_url for p in corpus.papers]
+
+
+def scholar_meta(paper: Paper) -> list[tuple[str, str]]:
+    """Google Scholar's citation_* tags: title, one per author, date, ids, PDF, venue."""
+    tags = [("citation_title", paper.title)]
+    tags += [("citation_author", name) for name in paper.author_names]
+    tags.append(("citation_publication_date", str(paper.year)))
+    if paper.arxiv:
+        tags.append(("citation_arxiv_id", paper.arxiv))
+    if paper.doi:
+        tags.append(("citation_doi", paper.doi))
+    pdf = paper.pdf or (f"https://arxiv.org/pdf/{paper.arxiv}" if paper.arxiv else "")
+    if pdf:
+        tags.append(("citation_pdf_url", pdf))
+    kind = entry_type(paper)
+    if paper.venue and not is_preprint(paper):
+        name = "citation_conference_title" if kind == "inproceedings" else "citation_journal_title"
+        tags.append((name, paper.venue))
+    elif paper.arxiv:
+        tags.append(("citation_journal_title", "arXiv"))
+    return tags
+
+
+def scholarly_article(corpus: Corpus, paper: Paper) -> dict[str, Any]:
+    """schema.org ScholarlyArticle for the paper, as JSON-LD."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "headline": paper.title,
+        "name": paper.title,
+        "author": [{"@type": "Person", "name": name} for name in paper.author_names],
+        "datePublished": str(paper.year),
+        "about": [topic.title for topic in paper.topics],
+        "description": plain_text(paper.summary_html),
+    }
+    if paper.venue and not is_preprint(paper):
+        data["isPartOf"] = {"@type": "PublicationIssue", "name": paper.venue}
+    same_as = [href for _, href in paper.links if not href.endswith(".pdf")]
+    if same_as:
+        data["sameAs"] = same_as
+    if paper.doi:
+        data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": paper.doi}
+    if corpus.config.base_url:
+        data["url"] = absolute(corpus, paper.page_url)
+    return data
 
 
 def home_context(corpus: Corpus) -> dict[str, Any]:
