@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 
 from survey.diagnostics import Report, did_you_mean
-from survey.markup import Reference
+from survey.markup import Reference, plain_text
 from survey.model import Corpus, Paper, Topic
 
 ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}$")
@@ -19,6 +19,8 @@ ARXIV_OLD = re.compile(r"^[a-z-]+(\.[A-Z]{2})?/\d{7}$")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 WEB_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 FIRST_YEAR = 1900
+SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+MIN_SUMMARY_SENTENCES = 2
 
 SummaryReferences = list[tuple[Paper, Reference, int]]
 IntroReferences = list[tuple[Topic, Reference]]
@@ -89,8 +91,19 @@ def check_identifiers(paper: Paper, corpus: Corpus, report: Report) -> None:
             report.error(paper.path, paper.line(name), f"{name} '{value}' must be an http(s) URL")
 
 
+def check_summary(paper: Paper, corpus: Corpus, report: Report) -> None:
+    sentences = SENTENCE_END.findall(plain_text(paper.summary_html))
+    if len(sentences) < MIN_SUMMARY_SENTENCES:
+        report.error(
+            paper.path,
+            paper.line("summary"),
+            "summary needs at least two sentences in your own words: what the paper does and why it matters",
+        )
+
+
 PAPER_RULES: list[Callable[[Paper, Corpus, Report], None]] = [
     check_topics,
+    check_summary,
     check_relations,
     check_year,
     check_identifiers,

@@ -59,7 +59,9 @@ def test_rebuild_writes_nothing_new_and_is_byte_identical(project: Path) -> None
 
 def test_deleted_paper_page_is_removed(project: Path) -> None:
     extra = project / "content/papers/extra2024paper.yaml"
-    extra.write_text("title: Extra\nauthors: [Solo Writer]\nyear: 2024\ntopics: [sl]\nsummary: Gone soon.\n")
+    extra.write_text(
+        "title: Extra\nauthors: [Solo Writer]\nyear: 2024\ntopics: [sl]\nsummary: Gone soon. Very soon.\n"
+    )
     run("build", "--output", "site")
     assert (project / "site/papers/extra2024paper/index.html").is_file()
     assert (project / "site/authors/solo-writer/index.html").is_file()
@@ -68,7 +70,7 @@ def test_deleted_paper_page_is_removed(project: Path) -> None:
     assert code == 0
     assert not (project / "site/papers/extra2024paper").exists()
     assert not (project / "site/authors/solo-writer").exists()
-    assert "3 removed" in out
+    assert "6 removed" in out  # page, .bib, .json, .ris, author page, year page
 
 
 FAILURES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
@@ -125,3 +127,15 @@ def test_broken_template_is_reported_without_traceback(project: Path) -> None:
     assert "Traceback" not in err
     assert "year.html:2: error: template error: while rendering years/" in err
     assert "'nope' is undefined" in err
+
+
+def test_one_sentence_summary_is_refused(project: Path) -> None:
+    (project / "content/papers/terse2024paper.yaml").write_text(
+        "title: Terse\nauthors: [Solo Writer]\nyear: 2024\ntopics: [sl]\nsummary: Says little\n"
+    )
+    code, _, err = run("check")
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "content/papers/terse2024paper.yaml:5: error: summary needs at least two sentences "
+        "in your own words: what the paper does and why it matters"
+    )
