@@ -42,6 +42,16 @@ def parser() -> argparse.ArgumentParser:
         help="text (path:line: message) or github (Actions annotations on the diff)",
     )  # fmt: skip
 
+    add_cmd = commands.add_parser("add", help="add a paper from its BibTeX or its arXiv id")
+    _content_option(add_cmd)
+    source = add_cmd.add_mutually_exclusive_group(required=True)
+    source.add_argument("--bibtex", metavar="FILE", help="file with one BibTeX entry; - reads standard input")
+    source.add_argument("--arxiv", metavar="ID", help="arXiv id, e.g. 2203.02155 (needs network)")
+    add_cmd.add_argument(
+        "--topic", action="append", default=[], metavar="ID", help="topic id from taxonomy.yaml (repeatable)"
+    )
+    add_cmd.add_argument("--summary", help="two to five sentences in your own words")
+
     serve_cmd = commands.add_parser("serve", help="build, then serve the site on localhost")
     _content_option(serve_cmd)
     serve_cmd.add_argument(
@@ -57,8 +67,17 @@ def _content_option(command: argparse.ArgumentParser) -> None:
     )
 
 
-def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+def main(
+    argv: list[str] | None = None,
+    stdout: TextIO = sys.stdout,
+    stderr: TextIO = sys.stderr,
+    stdin: TextIO = sys.stdin,
+) -> int:
     args = parser().parse_args(argv)
+    if args.command == "add":
+        from survey.add_command import run_add
+
+        return run_add(args, stdin, stdout, stderr)
     if args.command == "check":
         return run_check(args.content, args.format, stdout, stderr)
     if args.command == "build":

@@ -1,0 +1,137 @@
+"""`survey add`: BibTeX or an arXiv record in, a paper file out that passes check; duplicates refused."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import FIXTURES
+
+from survey.add_command import run_add
+from survey.cli import main, parser
+
+TODAY = date(2026, 11, 26)
+RECORDED = FIXTURES / "arxiv"  # responses in the arXiv API's Atom format, kept for tests (no network)
+
+BIBTEX = r"""@inproceedings{whatever2023,
+  title = {Caf{\'e} {RLHF}: Aligning Baristas with Human Feedback},
+  author = {M{\"u}ller, J{\"o}rg and Tram{\`e}r, Florian and Ng, Andrew},
+  booktitle = {Proceedings of EMNLP 2023},
+  year = {2023},
+  doi = {10.18653/v1/2023.emnlp-main.999}
+}
+"""
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def add(*argv: str, stdin: io.StringIO | None = None, fetch=None) -> tuple[int, str, str]:
+    args = parser().parse_args(["add", *argv])
+    out, err = io.StringIO(), io.StringIO()
+    code = run_add(args, stdin or io.StringIO(), out, err, fetch=fetch, today=TODAY)
+    return code, out.getvalue(), err.getvalue()
+
+
+def check() -> int:
+    return main(["check"], io.StringIO(), io.StringIO())
+
+
+def test_bibtex_in_yaml_out_that_passes_check(project: Path, tmp_path: Path) -> None:
+    source = tmp_path / "entry.bib"
+    source.write_text(BIBTEX)
+    code, out, err = add("--bibtex", str(source), "--topic", "rl", "--summary", "Teaches baristas. It works.")
+    assert (code, err) == (0, "")
+    written = project / "content/papers/muller2023cafe.yaml"
+    assert out.startswith(f"wrote {Path('content/papers/muller2023cafe.yaml')}")
+    data = yaml.safe_load(written.read_text())
+    assert data["title"] == "Café RLHF: Aligning Baristas with Human Feedback"
+    assert data["authors"] == ["Jörg Müller", "Florian Tramèr", "Andrew Ng"]
+    assert (data["year"], data["venue"], data["doi"]) == (
+        2023,
+        "Proceedings of EMNLP 2023",
+        "10.18653/v1/2023.emnlp-main.999",
+    )
+    assert data["topics"] == ["rl"] and data["added"] == "2026-11-26"
+    assert check() == 0
+
+
+def test_bibtex_from_standard_input(project: Path) -> None:
+    code, _, err = add("--bibtex", "-", "--topic", "sl", "--summary", "One. Two.", stdin=io.StringIO(BIBTEX))
+    assert (code, err) == (0, "")
+    assert (project / "content/papers/muller2023cafe.yaml").is_file()
+
+
+def test_duplicate_arxiv_id_is_refused_naming_the_file(project: Path) -> None:
+    entry = "@article{x, title={Something else entirely}, author={Ouyang, Long}, year={2022},\n"
+    entry += " eprint={2203.02155}, archivePrefix={arXiv}}"
+    code, _, err = add("--bibtex", "-", "--topic", "rl", "--summary", "A. B.", stdin=io.StringIO(entry))
+    assert code == 1
+    assert (
+        err.strip()
+        == "survey add: this paper is already in the corpus: content/papers/ouyang2022training.yaml"
+    )
+
+
+def test_near_identical_title_is_refused(project: Path) -> None:
+    entry = "@misc{x, title={Training Language Models to Follow Instructions With Human Feedback.},"
+    entry += " author={Ouyang, L.}, year={2022}}"
+    code, _, err = add("--bibtex", "-", "--topic", "rl", "--summary", "A. B.", stdin=io.StringIO(entry))
+    assert code == 1
+    assert "content/papers/ouyang2022training.yaml" in err
+
+
+def test_arxiv_record(project: Path) -> None:
+    (project / "content/papers/rafailov2023direct.yaml").unlink()
+    requested: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        requested.append(url)
+        return (RECORDED / "2305.18290.xml").read_bytes()
+
+    code, _, err = add(
+        "--arxiv", "arXiv:2305.18290v3", "--topic", "sl", "--summary", "DPO. No RL.", fetch=fetch
+    )
+    assert (code, err) == (0, "")
+    assert requested == ["https://export.arxiv.org/api/query?id_list=2305.18290"]
+    data = yaml.safe_load((project / "content/papers/rafailov2023direct.yaml").read_text())
+    assert data["title"] == "Direct Preference Optimization: Your Language Model is Secretly a Reward Model"
+    assert data["authors"][0] == "Rafael Rafailov" and len(data["authors"]) == 6
+    assert (data["year"], data["arxiv"], data["venue"]) == (2023, "2305.18290", "arXiv")
+    assert check() == 0
+
+
+def test_without_topic_off_a_terminal_it_errors_clearly(project: Path) -> None:
+    code, _, err = add("--bibtex", "-", "--summary", "A. B.", stdin=io.StringIO(BIBTEX))
+    assert code == 1
+    assert err.strip() == "survey add: not on a terminal, so nothing can be asked: pass --topic ID"
+
+
+def test_on_a_terminal_it_asks(project: Path, tmp_path: Path) -> None:
+    source = tmp_path / "entry.bib"
+    source.write_text(BIBTEX)
+    code, out, err = add("--bibtex", str(source), stdin=Terminal("rl evaluation\nIt asks. It answers.\n"))
+    assert (code, err) == (0, "")
+    assert "Topics (intro, outer, rl, sl, evaluation)" in out
+    data = yaml.safe_load((project / "content/papers/muller2023cafe.yaml").read_text())
+    assert data["topics"] == ["rl", "evaluation"]
+
+
+def test_unknown_topic_is_refused_with_a_suggestion(project: Path) -> None:
+    code, _, err = add(
+        "--bibtex", "-", "--topic", "evalution", "--summary", "A. B.", stdin=io.StringIO(BIBTEX)
+    )
+    assert code == 1
+    assert err.strip() == "survey add: unknown topic 'evalution'; did you mean 'evaluation'?"
+
+
+@pytest.mark.parametrize("bad", ["@article{x, title={No closing brace", "@article{x, title={Only a title}}"])
+def test_unusable_bibtex(project: Path, bad: str) -> None:
+    code, _, err = add("--bibtex", "-", "--topic", "rl", "--summary", "A. B.", stdin=io.StringIO(bad))
+    assert code == 1 and err.startswith("survey add: ")
+    assert list((project / "content/papers").glob("x*.yaml")) == []
