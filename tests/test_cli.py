@@ -139,3 +139,35 @@ def test_one_sentence_summary_is_refused(project: Path) -> None:
         "content/papers/terse2024paper.yaml:5: error: summary needs at least two sentences "
         "in your own words: what the paper does and why it matters"
     )
+
+
+def test_several_kinds_of_error_at_once_in_text_and_github_formats(project: Path) -> None:
+    for name in ("unknown-topic", "dangling-relation", "bad-year", "duplicate-arxiv"):
+        shutil.copytree(
+            BAD / name, project / "content", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.txt")
+        )
+    (project / "content/papers/typo2024field.yaml").write_text(
+        "title: A typo\nauthors: [Solo Writer]\nyear: 2024\ntopics: [sl]\nsumary: One. Two.\n"
+    )
+    expected = sorted(
+        line.replace("YEAR", str(date.today().year + 1))
+        for name in ("unknown-topic", "dangling-relation", "bad-year", "duplicate-arxiv")
+        for line in (BAD / name / "expected.txt").read_text().splitlines()
+    )
+    expected += [
+        "content/papers/typo2024field.yaml:1: error: missing required field 'summary' in the file",
+        "content/papers/typo2024field.yaml:5: error: unknown field 'sumary' in the file; did you mean 'summary'?",
+    ]
+    code, _, err = run("check")
+    assert code == 1
+    assert [line for line in err.splitlines() if ": error: " in line] == sorted(expected)
+
+    code, out, _ = run("check", "--format", "github")
+    assert code == 1
+    annotations = out.splitlines()
+    assert len(annotations) == len(expected)
+    assert (
+        "::error file=content/papers/typo2024field.yaml,line=5::unknown field 'sumary' in the file; "
+        "did you mean 'summary'?" in annotations
+    )
+    assert all(line.startswith("::error file=content/") for line in annotations)
