@@ -14,6 +14,6 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
 
-.venv/bin/ruff check survey tests scripts
-.venv/bin/ruff format --check survey tests scripts
+.venv/bin/ruff check survey tests scripts benchmarks
+.venv/bin/ruff format --check survey tests scripts benchmarks
 SURVEY_REQUIRE_BROWSER=1 .venv/bin/python -m pytest "$@"

@@ -31,7 +31,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV_NS = "{http://arxiv.org/schemas/atom}"
 STOPWORDS = frozenset(
     """a an the on of in for to and with towards toward via from by is are do does what how why can when
-    where which who we our your you it its at as be not no into over under using""".split()  # noqa: SIM905
+    where which who we our your you it its at as be not no into over under using""".split()
 )
 NEAR_TITLE = 0.92
 

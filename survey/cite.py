@@ -84,29 +84,30 @@ def is_preprint(paper: Paper) -> bool:
     return not paper.venue or paper.venue.lower() == "arxiv"
 
 
-def formatted_references(
-    papers: list[Paper], styles: tuple[str, ...] = ("plain", "alpha")
-) -> dict[str, dict[str, str]]:
-    """{key: {style: html}}: each paper's reference formatted by pybtex's styles, as HTML."""
-    from pybtex.database import BibliographyData, Entry, Person
+def formatted_references(papers: list[Paper]) -> dict[str, dict[str, str]]:
+    """{key: {"plain": html, "alpha": html}}: each reference formatted by pybtex's styles.
+
+    pybtex's plain and alpha styles share one entry template (unsrt) and differ only in the
+    label, so each entry is formatted once and given its alpha label (e.g. [OWJ+22]).
+    """
+    from pybtex.database import Entry, Person
     from pybtex.plugin import find_plugin
 
-    entries = {}
+    entries = []
     for paper in papers:
         persons = [Person(name) for name in paper.author_names] + ([Person("others")] if paper.et_al else [])
         fields = dict(bibtex_fields(paper))
         fields.pop("author")
-        entries[paper.key] = Entry(entry_type(paper), fields=fields, persons={"author": persons})
-    data = BibliographyData(entries)
+        entry = Entry(entry_type(paper), fields=fields, persons={"author": persons})
+        entry.key = paper.key
+        entries.append(entry)
+    style = find_plugin("pybtex.style.formatting", "plain")()
+    labels = find_plugin("pybtex.style.labels", "alpha")().format_labels(entries)
     backend = find_plugin("pybtex.backends", "html")()
-    result: dict[str, dict[str, str]] = {paper.key: {} for paper in papers}
-    for style_name in styles:
-        style = find_plugin("pybtex.style.formatting", style_name)()
-        for formatted in style.format_entries(data.entries.values()):
-            html = formatted.text.render(backend).replace("\n", " ")
-            result[formatted.key][style_name] = (
-                f"[{formatted.label}] {html}" if style_name == "alpha" else html
-            )
+    result: dict[str, dict[str, str]] = {}
+    for entry, label in zip(entries, labels, strict=True):
+        html = style.format_entry("", entry).text.render(backend).replace("\n", " ")
+        result[entry.key] = {"plain": html, "alpha": f"[{label}] {html}"}
     return result
 
 

@@ -39,9 +39,16 @@ def link(config: SiteConfig, content_dir, roots: list[Topic], papers: list[Paper
     corpus.venues = _link_venues(corpus.papers)
     corpus.years = _link_years(corpus.papers)
     _link_relations(corpus.papers)
+    by_topic: dict[str, list[Paper]] = defaultdict(list)
+    by_tag: dict[str, list[Paper]] = defaultdict(list)
+    for paper in corpus.papers:
+        for topic_id in paper.topic_ids:
+            by_topic[topic_id].append(paper)
+        for tag in paper.tags:
+            by_tag[tag].append(paper)
     for paper in corpus.papers:
         paper.same_authors = _same_authors(paper)
-        paper.related = _related(paper, corpus.papers)
+        paper.related = _related(paper, by_topic, by_tag)
         paper.bibtex = bibtex_entry(paper)
     return corpus
 
@@ -67,7 +74,7 @@ def _link_authors(papers: list[Paper]) -> list[Author]:
     for paper in papers:
         for name in paper.author_names:
             author = by_name.setdefault(name, Author(name, family=name.split()[-1]))
-            if paper not in author.papers:
+            if not author.papers or author.papers[-1] is not paper:  # a name listed twice counts once
                 author.papers.append(paper)
             paper.authors.append(author)
     authors = sorted(by_name.values(), key=lambda a: (slugify(a.family), slugify(a.name), a.name))
@@ -132,15 +139,21 @@ def _same_authors(paper: Paper) -> list[Paper]:
     return ranked[:SAME_AUTHOR_LIMIT]
 
 
-def _related(paper: Paper, papers: list[Paper]) -> list[Paper]:
-    """Papers that share the most topics and tags, not already linked by a relation."""
+def _related(paper: Paper, by_topic: dict[str, list[Paper]], by_tag: dict[str, list[Paper]]) -> list[Paper]:
+    """Papers sharing the most topics (2 points each) and tags (1 point each), not already related.
+
+    Candidates come from the paper's topics, or from its tags when the topics give too few, so
+    the cost grows with the size of a topic, not of the corpus.
+    """
     linked = {r.paper.key for r in paper.relations} | {paper.key}
+    candidates = {p.key: p for topic in paper.topic_ids for p in by_topic.get(topic, ())}
+    if len(candidates) <= RELATED_LIMIT:
+        candidates |= {p.key: p for tag in paper.tags for p in by_tag.get(tag, ())}
     topics, tags = set(paper.topic_ids), set(paper.tags)
     scored = []
-    for other in papers:
-        if other.key in linked:
+    for key, other in candidates.items():
+        if key in linked:
             continue
         score = 2 * len(topics.intersection(other.topic_ids)) + len(tags.intersection(other.tags))
-        if score:
-            scored.append((-score, -other.year, other.key, other))
-    return [item[-1] for item in sorted(scored)[:RELATED_LIMIT]]
+        scored.append((-score, -other.year, key, other))
+    return [item[-1] for item in sorted(scored, key=lambda item: item[:3])[:RELATED_LIMIT]]

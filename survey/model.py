@@ -41,7 +41,7 @@ class SiteConfig:
     branch: str = "main"
 
 
-@dataclass
+@dataclass(eq=False)  # identity: the corpus links objects, it never compares copies
 class Topic:
     id: str
     title: str
@@ -81,7 +81,7 @@ class Topic:
         return f"{self.section} {self.title}" if self.section else self.title
 
 
-@dataclass
+@dataclass(eq=False)  # identity: the corpus links objects, it never compares copies
 class Author:
     name: str  # "Given Family"
     family: str
@@ -93,7 +93,7 @@ class Author:
         return f"authors/{self.slug}/index.html"
 
 
-@dataclass
+@dataclass(eq=False)  # identity: the corpus links objects, it never compares copies
 class Venue:
     name: str  # without the year: "NeurIPS", "Findings of EMNLP"
     slug: str
@@ -104,7 +104,7 @@ class Venue:
         return f"venues/{self.slug}/index.html"
 
 
-@dataclass
+@dataclass(eq=False)  # identity: the corpus links objects, it never compares copies
 class Year:
     year: int
     papers: list[Paper] = field(default_factory=list, repr=False)
@@ -120,7 +120,7 @@ class Relation:
     paper: Paper
 
 
-@dataclass
+@dataclass(eq=False)  # identity: the corpus links objects, it never compares copies
 class Paper:
     key: str
     path: Path

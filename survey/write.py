@@ -10,7 +10,6 @@ not write (listed in neither build's manifest) are never deleted.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,14 +60,13 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 
 def _replace(path: Path, data: bytes) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    """Write beside the target, then rename over it: a reader never sees half a file."""
+    temp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temp, 0o644)
+        temp.write_bytes(data)
         os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
 
 

@@ -156,7 +156,8 @@ def test_several_kinds_of_error_at_once_in_text_and_github_formats(project: Path
     )
     expected += [
         "content/papers/typo2024field.yaml:1: error: missing required field 'summary' in the file",
-        "content/papers/typo2024field.yaml:5: error: unknown field 'sumary' in the file; did you mean 'summary'?",
+        "content/papers/typo2024field.yaml:5: error: unknown field 'sumary' in the file; "
+        "did you mean 'summary'?",
     ]
     code, _, err = run("check")
     assert code == 1
