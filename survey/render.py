@@ -22,6 +22,7 @@ from survey import __version__
 from survey.cite import entry_type, formatted_references, is_preprint
 from survey.exports import absolute, citation_files, corpus_json, feed_dates, newest
 from survey.markup import plain_text, relink
+from survey.search import search_files
 from survey.model import Author, Corpus, Paper, Topic, slugify
 
 RECENT_LIMIT = 12
@@ -99,6 +100,7 @@ def render_site(corpus: Corpus, templates: Path, static: Path) -> dict[str, byte
     files = {page.path: _render(env, page, corpus) for page in pages(corpus, dates, references)}
     files.update(citation_files(corpus))
     files["papers.json"] = corpus_json(corpus)
+    files.update(search_files(corpus))
     files.update(_static_files(static))
     return files
 
@@ -156,6 +158,7 @@ def pages(corpus: Corpus, dates: dict[str, date], references: dict[str, dict[str
         yield Page("sitemap.xml", "sitemap.xml", {"paths": sitemap_paths(corpus)})
     yield Page("papers/index.html", "papers.html", {"papers": corpus.papers})
     yield Page("topics/index.html", "topics.html", {})
+    yield Page("search/index.html", "search.html", {})
     yield Page("authors/index.html", "authors.html", {"letters": author_letters(corpus)})
     yield Page("years/index.html", "years.html", {})
     yield Page("venues/index.html", "venues.html", {})

@@ -1,0 +1,266 @@
+// Search over the static index in search/ (built by survey/search.py). Works over http(s) and
+// from file://: index files are scripts that hand their data to SurveySearch, never fetch().
+// Query words are matched against the term list with MiniSearch's SearchableMap (exact, prefix
+// for the word being typed, and up to one or two typos), then only the postings and result
+// cards needed are loaded.
+"use strict";
+
+(function () {
+  const script = document.currentScript;
+  const root = script.src.replace(/static\/search\.js(\?.*)?$/, "");
+  const STOP = new Set(("a an and are as at be by can do does for from has have how in into is it its of on or " +
+    "our that the their this to via was we what when where which who why will with").split(" "));
+  const pending = {};
+  const state = { meta: null, map: null, postings: {}, cards: {} };
+
+  function load(path, key) {
+    if (!pending[key]) {
+      pending[key] = new Promise((resolve, reject) => {
+        pending[key + ":resolve"] = resolve;
+        const tag = document.createElement("script");
+        tag.src = root + path;
+        tag.async = true;
+        tag.onerror = () => reject(new Error("could not load " + path));
+        document.head.appendChild(tag);
+      });
+    }
+    return pending[key];
+  }
+  function deliver(key, value) {
+    const resolve = pending[key + ":resolve"];
+    if (resolve) resolve(value);
+  }
+
+  const SurveySearch = {
+    terms(meta) { deliver("terms", meta); },
+    postings(number, shard) { deliver("p" + number, shard); },
+    cards(number, cards) { deliver("d" + number, cards); },
+  };
+  window.SurveySearch = SurveySearch;
+
+  function tokenize(text) {
+    return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "")
+      .split(/[^\p{L}\p{N}]+/u).filter((t) => t && !STOP.has(t));
+  }
+  function shardOf(term) {
+    let value = 0;
+    for (const char of term) value = (Math.imul(value, 31) + char.codePointAt(0)) >>> 0;
+    return value % state.meta.postingShards;
+  }
+
+  async function ready() {
+    if (!state.map) {
+      state.meta = await load("search/terms.js", "terms");
+      const entries = state.meta.terms.split("\n").map((t) => [t, 1]);
+      state.map = window.MiniSearch.from(entries); // the vendored SearchableMap (a radix tree)
+    }
+  }
+
+  // term -> factor (1 exact, less for a prefix or a typo) for one query word
+  function expand(word, isLast) {
+    const found = new Map();
+    if (state.map.has(word)) found.set(word, 1);
+    if (isLast && word.length >= 2) {
+      let count = 0;
+      for (const [term] of state.map.atPrefix(word)) {
+        if (!found.has(term)) found.set(term, 0.75);
+        if (++count >= 60) break;
+      }
+    }
+    if (word.length >= 4) {
+      const distance = word.length >= 8 ? 2 : 1;
+      for (const [term, [, d]] of state.map.fuzzyGet(word, distance)) {
+        if (!found.has(term)) found.set(term, d === 1 ? 0.6 : 0.4);
+      }
+    }
+    return found;
+  }
+
+  async function search(query, limit) {
+    await ready();
+    const words = tokenize(query);
+    if (!words.length) return { results: [], words: [], terms: [] };
+    const expansions = words.map((w, i) => expand(w, i === words.length - 1));
+    const shardNumbers = new Set();
+    for (const found of expansions) for (const term of found.keys()) shardNumbers.add(shardOf(term));
+    await Promise.all([...shardNumbers].map(async (n) => {
+      state.postings[n] = await load("search/p/" + n + ".js", "p" + n);
+    }));
+    const total = new Map(); // doc -> [score, words matched]
+    for (const found of expansions) {
+      const best = new Map();
+      for (const [term, factor] of found) {
+        const flat = state.postings[shardOf(term)][term] || [];
+        const idf = Math.log(1 + state.meta.papers / (flat.length / 2));
+        for (let i = 0; i < flat.length; i += 2) {
+          const score = flat[i + 1] * idf * factor;
+          if (score > (best.get(flat[i]) || 0)) best.set(flat[i], score);
+        }
+      }
+      for (const [doc, score] of best) {
+        const seen = total.get(doc) || [0, 0];
+        total.set(doc, [seen[0] + score, seen[1] + 1]);
+      }
+    }
+    const all = [...total].sort((a, b) => b[1][1] - a[1][1] || b[1][0] - a[1][0] || a[0] - b[0]);
+    const complete = all.filter(([, [, n]]) => n === words.length);
+    const ranked = complete.length ? complete : all;
+    const top = ranked.slice(0, limit).map(([doc]) => doc);
+    const perShard = state.meta.cardsPerShard;
+    await Promise.all([...new Set(top.map((d) => Math.floor(d / perShard)))].map(async (n) => {
+      state.cards[n] = await load("search/d/" + n + ".js", "d" + n);
+    }));
+    const terms = [...new Set(expansions.flatMap((found) => [...found.keys()]))];
+    const results = top.map((doc) => state.cards[Math.floor(doc / perShard)][doc % perShard]);
+    return { results, words, terms, count: ranked.length, partial: !complete.length };
+  }
+
+  // --- rendering -----------------------------------------------------------------------------
+  function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+  function marked(text, terms) {
+    const fragment = document.createDocumentFragment();
+    if (!terms.length) { fragment.append(text); return fragment; }
+    const alternatives = [...terms].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|");
+    const pattern = new RegExp("(?<![\\p{L}\\p{N}])(" + alternatives + ")", "giu"); // at word starts only
+    let last = 0;
+    for (const match of text.matchAll(pattern)) {
+      fragment.append(text.slice(last, match.index));
+      const mark = document.createElement("mark");
+      mark.textContent = match[0];
+      fragment.append(mark);
+      last = match.index + match[0].length;
+    }
+    fragment.append(text.slice(last));
+    return fragment;
+  }
+  function snippet(text, terms) {
+    const WIDTH = 180;
+    text = text.replace(/ …$/, "");
+    const lower = text.toLowerCase();
+    let at = -1;
+    for (const term of terms) {
+      const i = lower.indexOf(term);
+      if (i >= 0 && (at < 0 || i < at)) at = i;
+    }
+    const start = at < 60 ? 0 : text.lastIndexOf(" ", at - 60) + 1;
+    let piece = text.slice(start, start + WIDTH);
+    if (start + WIDTH < text.length) piece = piece.slice(0, piece.lastIndexOf(" ")) + " …";
+    return (start > 0 ? "… " : "") + piece;
+  }
+  function card(result, terms, id) {
+    const [key, title, authors, year, venue, topics, summary] = result;
+    const item = document.createElement("li");
+    item.className = "result";
+    item.setAttribute("role", "option");
+    item.id = id;
+    const link = document.createElement("a");
+    link.href = root + "papers/" + key + "/index.html";
+    link.className = "result-title";
+    link.append(marked(title, terms));
+    const meta = document.createElement("span");
+    meta.className = "paper-meta";
+    meta.append(marked(authors + " · " + year + (venue ? " · " + venue : ""), terms));
+    const chips = document.createElement("span");
+    chips.className = "result-topics";
+    chips.textContent = topics.map((t) => state.meta.topics[t]).join(" · ");
+    const text = document.createElement("span");
+    text.className = "result-snippet";
+    text.append(marked(snippet(summary, terms), terms));
+    item.append(link, meta, chips, text);
+    return item;
+  }
+  function render(list, found, prefix) {
+    list.replaceChildren(...found.results.map((r, i) => card(r, found.terms, prefix + i)));
+  }
+
+  // --- the box in the header (live results) and the search page --------------------------------
+  function setUpBox(form) {
+    const input = form.querySelector("input[type=search]");
+    const list = form.querySelector(".search-results");
+    let active = -1;
+    let generation = 0;
+    const options = () => [...list.querySelectorAll("[role=option]")];
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function highlight(index) {
+      const items = options();
+      items.forEach((item, i) => item.classList.toggle("active", i === index));
+      active = index;
+      if (items[index]) {
+        input.setAttribute("aria-activedescendant", items[index].id);
+        items[index].scrollIntoView({ block: "nearest" });
+      }
+    }
+    input.addEventListener("input", async () => {
+      const mine = ++generation;
+      const query = input.value.trim();
+      if (!query) { close(); return; }
+      const found = await search(query, 8);
+      if (mine !== generation) return;
+      render(list, found, "live-");
+      if (!found.results.length) {
+        const none = document.createElement("li");
+        none.className = "result none";
+        none.textContent = "No papers match “" + query + "”.";
+        list.append(none);
+      }
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      active = -1;
+    });
+    input.addEventListener("keydown", (event) => {
+      const items = options();
+      if (event.key === "ArrowDown" && items.length) {
+        event.preventDefault(); highlight(Math.min(active + 1, items.length - 1));
+      } else if (event.key === "ArrowUp" && items.length) {
+        event.preventDefault(); highlight(Math.max(active - 1, 0));
+      } else if (event.key === "Enter" && active >= 0 && items[active]) {
+        event.preventDefault(); window.location.href = items[active].querySelector("a").href;
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+    input.addEventListener("focus", () => { ready().catch(() => {}); });
+    document.addEventListener("click", (event) => { if (!form.contains(event.target)) close(); });
+  }
+
+  async function setUpPage(page) {
+    const params = new URLSearchParams(window.location.search);
+    const query = params.get("q") || "";
+    const input = document.querySelector("#site-search");
+    if (input && query) input.value = query;
+    const status = page.querySelector(".search-status");
+    const list = page.querySelector(".search-page-results");
+    const more = page.querySelector(".search-more");
+    if (!query.trim()) { status.textContent = "Type words from a title, an author, a venue, a year, a tag, a topic or a summary."; return; }
+    let limit = 30;
+    async function show() {
+      const found = await search(query, limit);
+      status.textContent = found.count
+        ? found.count + " paper" + (found.count === 1 ? "" : "s") + " for “" + query + "”" +
+          (found.partial ? " (no paper matches every word; showing papers that match some)" : "")
+        : "No papers match “" + query + "”.";
+      render(list, found, "result-");
+      more.hidden = found.count <= limit;
+    }
+    more.addEventListener("click", () => { limit += 30; show(); });
+    await show();
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    const typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      const input = document.querySelector("#site-search");
+      if (input) { event.preventDefault(); input.focus(); }
+    }
+  });
+  for (const form of document.querySelectorAll("form.site-search")) setUpBox(form);
+  const page = document.querySelector(".search-page");
+  if (page) setUpPage(page);
+  SurveySearch.query = search; // for tests and the console
+})();

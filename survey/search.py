@@ -1,0 +1,101 @@
+"""The static search index: a term list, postings and result cards, sharded into small script files.
+
+Designed for the constraints of a static site that must also work from file://: no fetch()
+(browsers refuse it on file://), so every index file is a script that hands its data to
+`SurveySearch`. The browser loads the term list first, matches query words against it with
+MiniSearch's SearchableMap (prefix and typo-tolerant lookups, vendored in static/vendor/), then
+loads only the postings shards of the matched terms and the card shards of the top results.
+Terms are assigned to shards by a hash that static/search.js computes the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import defaultdict
+
+from survey.markup import plain_text
+from survey.model import Corpus, Paper
+
+FIELD_WEIGHTS = {"title": 6, "authors": 5, "year": 3, "venue": 3, "topics": 3, "tags": 3, "summary": 1}
+POSTING_SHARDS = 256
+CARDS_PER_SHARD = 25
+SNIPPET_CHARS = 320
+STOPWORDS = frozenset(
+    """a an and are as at be by can do does for from has have how in into is it its of on or our that the
+    their this to via was we what when where which who why will with""".split()
+)
+_SPLIT = re.compile(r"[\W_]+")
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercase words without accents and stopwords; static/search.js tokenises the same way."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return [t for t in _SPLIT.split(folded) if t and t not in STOPWORDS]
+
+
+def shard_of(term: str) -> int:
+    """A stable 32-bit hash of the term's code points; the same in static/search.js."""
+    value = 0
+    for char in term:
+        value = (value * 31 + ord(char)) & 0xFFFFFFFF
+    return value % POSTING_SHARDS
+
+
+def _fields(paper: Paper) -> dict[str, str]:
+    return {
+        "title": paper.title,
+        "authors": " ".join(paper.author_names),
+        "year": str(paper.year),
+        "venue": paper.venue,
+        "topics": " ".join(t.title for t in paper.topics),
+        "tags": " ".join(tag.replace("-", " ") + " " + tag.replace("-", "") for tag in paper.tags),
+        "summary": plain_text(paper.summary_html),
+    }
+
+
+def _card(paper: Paper) -> list:
+    summary = plain_text(paper.summary_html)
+    if len(summary) > SNIPPET_CHARS:
+        summary = summary[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+    names = paper.author_names
+    authors = ", ".join(names[:4]) + (" et al." if len(names) > 4 or paper.et_al else "")
+    return [paper.key, paper.title, authors, paper.year, paper.venue, [t.id for t in paper.topics], summary]
+
+
+def _script(call: str, *args: object) -> bytes:
+    body = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":"), sort_keys=True) for a in args)
+    return f"SurveySearch.{call}({body});\n".encode()
+
+
+def search_files(corpus: Corpus) -> dict[str, bytes]:
+    """{path: bytes} of every search file, all under search/."""
+    postings: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for index, paper in enumerate(corpus.papers):
+        for field, text in _fields(paper).items():
+            for term in tokens(text):
+                postings[term][index] += FIELD_WEIGHTS[field]
+    shards: dict[int, dict[str, list[int]]] = defaultdict(dict)
+    for term in sorted(postings):
+        docs = postings[term]
+        flat = [value for doc in sorted(docs) for value in (doc, min(docs[doc], 30))]
+        shards[shard_of(term)][term] = flat
+    files = {
+        f"search/p/{number}.js": _script("postings", number, shard) for number, shard in sorted(shards.items())
+    }
+    for start in range(0, len(corpus.papers), CARDS_PER_SHARD):
+        cards = [_card(p) for p in corpus.papers[start : start + CARDS_PER_SHARD]]
+        files[f"search/d/{start // CARDS_PER_SHARD}.js"] = _script("cards", start // CARDS_PER_SHARD, cards)
+    meta = {
+        "papers": len(corpus.papers),
+        "cardsPerShard": CARDS_PER_SHARD,
+        "postingShards": POSTING_SHARDS,
+        "topics": {t.id: t.title for t in corpus.topics},
+        "terms": "\n".join(sorted(postings)),
+        "idfBase": math.log(len(corpus.papers) + 1),
+    }
+    files["search/terms.js"] = _script("terms", meta)
+    return files

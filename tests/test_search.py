@@ -1,0 +1,104 @@
+"""Search in a real browser: exact words, misspelt words, from file:// and over HTTP, and the index files."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser import launch
+from conftest import ROOT
+
+from survey.cli import main
+from survey.search import shard_of, tokens
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("search") / "site"
+    assert (
+        main(
+            ["build", "--content", str(ROOT / "content"), "--output", str(out)], io.StringIO(), io.StringIO()
+        )
+        == 0
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with playwright_api.sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+def live_titles(browser, url: str, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    page.keyboard.press("/")  # focuses the search box
+    page.keyboard.type(query)
+    page.wait_for_selector("#search-results .result-title, #search-results .none")
+    titles = page.locator("#search-results .result-title").all_inner_texts()
+    assert errors == []
+    page.close()
+    return titles
+
+
+def test_tokens_fold_case_accents_and_stopwords() -> None:
+    assert tokens("The Café of Müller-Lyer: RLHF and GPT-4") == ["cafe", "muller", "lyer", "rlhf", "gpt", "4"]
+    assert 0 <= shard_of("rlhf") < 256
+
+
+def test_exact_words_find_the_paper_from_disk(browser, site: Path) -> None:
+    titles = live_titles(
+        browser, (site / "index.html").as_uri(), "deep reinforcement learning human preferences"
+    )
+    assert titles[0] == "Deep Reinforcement Learning from Human Preferences"
+
+
+def test_misspelt_title_and_author_words_still_find_it(browser, site: Path) -> None:
+    url = (site / "topics/index.html").as_uri()
+    assert (
+        live_titles(browser, url, "constitutonal harmlesness")[0]
+        == "Constitutional AI: Harmlessness from AI Feedback"
+    )
+    assert "Direct Preference Optimization: Your Language Model is Secretly a Reward Model" in live_titles(
+        browser, url, "rafailov prefrence"
+    )
+
+
+def test_search_page_takes_q_and_marks_matches(browser, site: Path) -> None:
+    page = browser.new_page()
+    page.goto((site / "search/index.html").as_uri() + "?q=sleeper%20agents")
+    page.wait_for_selector(".search-page-results .result")
+    first = page.locator(".search-page-results .result").first
+    assert "Sleeper Agents" in first.locator(".result-title").inner_text()
+    assert first.locator("mark").count() >= 1
+    assert page.locator("#site-search").input_value() == "sleeper agents"
+    page.close()
+
+
+def test_keyboard_moves_through_results_and_enter_opens(browser, site: Path) -> None:
+    page = browser.new_page()
+    page.goto((site / "index.html").as_uri())
+    page.keyboard.press("/")
+    page.keyboard.type("weak-to-strong generalization")
+    page.wait_for_selector("#search-results .result")
+    page.keyboard.press("ArrowDown")
+    active = page.locator("#search-results .result.active .result-title").inner_text()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == active
+    page.close()
+
+
+def test_without_javascript_the_box_leads_to_the_search_page(site: Path) -> None:
+    html = (site / "papers/index.html").read_text()
+    assert '<form class="site-search" role="search" action="../search/index.html" method="get">' in html
+    assert "needs JavaScript" in (site / "search/index.html").read_text()
