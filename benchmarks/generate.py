@@ -43,6 +43,22 @@ VENUES = [
 TAGS = ["rlhf", "benchmark", "dataset", "interpretability", "jailbreak", "reward-model", "theory", "survey"]
 
 
+def real_vocabulary() -> list[str]:
+    """Words of the real corpus's titles and summaries, most frequent first: realistic text for the index."""
+    counts: dict[str, int] = {}
+    for path in sorted((ROOT / "content/papers").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for word in (str(data.get("title", "")) + " " + str(data.get("summary", ""))).split():
+            word = word.strip(".,;:()[]'\"*").lower()
+            if word.isalpha() and len(word) > 2:
+                counts[word] = counts.get(word, 0) + 1
+    return sorted(counts, key=lambda w: (-counts[w], w))
+
+
+def sentence(rng: random.Random, vocabulary: list[str], weights: list[float], n: int) -> str:
+    return " ".join(rng.choices(vocabulary, weights, k=n))
+
+
 def latex(text: str) -> str:
     return "".join(LATEX.get(c, c) for c in text)
 
@@ -76,20 +92,24 @@ def generate(n: int, out: Path, seed: int = 7) -> None:
     (out / "site.yaml").write_text(
         "title: Synthetic Atlas\ndescription: A synthetic corpus for benchmarks.\nsurvey: p000000\n"
     )
-    pool = [f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}" for _ in range(max(50, n // 2))]
-    weights = [1 / (rank + 1) ** 0.8 for rank in range(len(pool))]  # a few prolific authors
+    pool = sorted({f"{g} {i}. {f}" for g in GIVEN for i in "ABCDEFGHJKLMNOPRSTW" for f in FAMILY})
+    rng.shuffle(pool)
+    pool = pool[: max(50, 2 * n)]
+    weights = [1 / (rank + 1) ** 0.5 for rank in range(len(pool))]  # a few prolific authors, many occasional
     leaves = leaf_topics()
+    vocabulary = real_vocabulary()
+    word_weights = [1 / (rank + 1) for rank in range(len(vocabulary))]  # Zipf, like real text
     for index in range(n):
         key = f"p{index:06d}"
         year = 2015 + index * 11 // max(n, 1)
-        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 9))).capitalize() + f" {index}"
+        title = sentence(rng, vocabulary, word_weights, rng.randint(4, 10)).capitalize() + f" {index}"
         authors = list(dict.fromkeys(rng.choices(pool, weights, k=rng.randint(1, 8))))
         topics = rng.sample(leaves, k=rng.choice((1, 1, 2)))
         summary = (
-            f"This paper studies **{rng.choice(WORDS)}** in relation to {rng.choice(WORDS)}. "
-            f"It reports that {rng.choice(WORDS)} improves {rng.choice(WORDS)} "
-            f"on {rng.randint(2, 9)} tasks.\n\n"
-            f"- finding about {rng.choice(WORDS)}\n- finding about {rng.choice(WORDS)}\n"
+            f"This paper studies **{rng.choice(WORDS)}**: {sentence(rng, vocabulary, word_weights, 25)}. "
+            f"It reports that {sentence(rng, vocabulary, word_weights, 20)}.\n\n"
+            f"- {sentence(rng, vocabulary, word_weights, 8)}\n"
+            f"- {sentence(rng, vocabulary, word_weights, 8)}\n"
         )
         data: dict = {"topics": topics, "tags": rng.sample(TAGS, k=rng.randint(0, 2)), "summary": summary}
         earlier = [f"p{rng.randrange(index):06d}" for _ in range(rng.randint(0, 2))] if index else []

@@ -6,6 +6,7 @@ reported by validate.py, so linking never fails.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter, defaultdict
 
@@ -26,6 +27,7 @@ from survey.taxonomy import walk
 
 SAME_AUTHOR_LIMIT = 10
 RELATED_LIMIT = 5
+RELATED_FILL = 20  # newest papers of each topic considered besides those sharing a tag
 
 
 def newest_first(papers: list[Paper]) -> list[Paper]:
@@ -40,15 +42,15 @@ def link(config: SiteConfig, content_dir, roots: list[Topic], papers: list[Paper
     corpus.years = _link_years(corpus.papers)
     _link_relations(corpus.papers)
     by_topic: dict[str, list[Paper]] = defaultdict(list)
-    by_tag: dict[str, list[Paper]] = defaultdict(list)
-    for paper in corpus.papers:
+    by_topic_tag: dict[tuple[str, str], list[Paper]] = defaultdict(list)
+    for paper in newest_first(corpus.papers):
         for topic_id in paper.topic_ids:
             by_topic[topic_id].append(paper)
-        for tag in paper.tags:
-            by_tag[tag].append(paper)
+            for tag in paper.tags:
+                by_topic_tag[topic_id, tag].append(paper)
     for paper in corpus.papers:
         paper.same_authors = _same_authors(paper)
-        paper.related = _related(paper, by_topic, by_tag)
+        paper.related = _related(paper, by_topic, by_topic_tag)
         paper.bibtex = bibtex_entry(paper)
     return corpus
 
@@ -135,25 +137,32 @@ def _same_authors(paper: Paper) -> list[Paper]:
             if other is not paper:
                 shared[other.key] += 1
                 others[other.key] = other
-    ranked = sorted(others.values(), key=lambda p: (-shared[p.key], -p.year, p.key))
-    return ranked[:SAME_AUTHOR_LIMIT]
+    return heapq.nsmallest(SAME_AUTHOR_LIMIT, others.values(), key=lambda p: (-shared[p.key], -p.year, p.key))
 
 
-def _related(paper: Paper, by_topic: dict[str, list[Paper]], by_tag: dict[str, list[Paper]]) -> list[Paper]:
+def _related(
+    paper: Paper, by_topic: dict[str, list[Paper]], by_topic_tag: dict[tuple[str, str], list[Paper]]
+) -> list[Paper]:
     """Papers sharing the most topics (2 points each) and tags (1 point each), not already related.
 
-    Candidates come from the paper's topics, or from its tags when the topics give too few, so
-    the cost grows with the size of a topic, not of the corpus.
+    Candidates are the papers that share a topic and a tag with this one, plus the newest few of
+    each of its topics, so the cost stays small however large a topic grows.
     """
     linked = {r.paper.key for r in paper.relations} | {paper.key}
-    candidates = {p.key: p for topic in paper.topic_ids for p in by_topic.get(topic, ())}
-    if len(candidates) <= RELATED_LIMIT:
-        candidates |= {p.key: p for tag in paper.tags for p in by_tag.get(tag, ())}
+    others: dict[str, Paper] = {}
+    for topic in paper.topic_ids:
+        for tag in paper.tags:
+            others.update((p.key, p) for p in by_topic_tag.get((topic, tag), ()))
+        others.update((p.key, p) for p in by_topic.get(topic, ())[:RELATED_FILL])
     topics, tags = set(paper.topic_ids), set(paper.tags)
-    scored = []
-    for key, other in candidates.items():
-        if key in linked:
-            continue
-        score = 2 * len(topics.intersection(other.topic_ids)) + len(tags.intersection(other.tags))
-        scored.append((-score, -other.year, key, other))
-    return [item[-1] for item in sorted(scored, key=lambda item: item[:3])[:RELATED_LIMIT]]
+    scored = [
+        (
+            -(2 * len(topics.intersection(other.topic_ids)) + len(tags.intersection(other.tags))),
+            -other.year,
+            key,
+            other,
+        )
+        for key, other in others.items()
+        if key not in linked
+    ]
+    return [item[-1] for item in heapq.nsmallest(RELATED_LIMIT, scored, key=lambda item: item[:3])]

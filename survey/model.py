@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 RELATION_KINDS = ("builds_on", "compares_with", "critiques", "evaluates")
@@ -157,6 +158,12 @@ class Paper:
         return f"papers/{self.key}/index.html"
 
     @property
+    def facet_topics(self) -> list[str]:
+        """Ids of the paper's topics and all their ancestors, for filtering by any level."""
+        ids = [a.id for t in self.topics for a in [*t.ancestors, t]]
+        return list(dict.fromkeys(ids))
+
+    @property
     def year_url(self) -> str:
         return f"years/{self.year}/index.html"
 
@@ -191,11 +198,11 @@ class Corpus:
     venues: list[Venue] = field(default_factory=list)
     years: list[Year] = field(default_factory=list)
 
-    @property
+    @cached_property
     def topic_by_id(self) -> dict[str, Topic]:
         return {t.id: t for t in self.topics}
 
-    @property
+    @cached_property
     def paper_by_key(self) -> dict[str, Paper]:
         return {p.key: p for p in self.papers}
 

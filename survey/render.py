@@ -22,8 +22,8 @@ from survey import __version__
 from survey.cite import entry_type, formatted_references, is_preprint
 from survey.exports import absolute, citation_files, corpus_json, feed_dates, newest
 from survey.markup import plain_text, relink
-from survey.search import search_files
 from survey.model import Author, Corpus, Paper, Topic, slugify
+from survey.search import search_files
 
 RECENT_LIMIT = 12
 
@@ -97,7 +97,8 @@ def render_site(corpus: Corpus, templates: Path, static: Path) -> dict[str, byte
     env = make_env(templates)
     dates = feed_dates(corpus)
     references = formatted_references(corpus.papers)
-    files = {page.path: _render(env, page, corpus) for page in pages(corpus, dates, references)}
+    topic_names = json.dumps({t.id: "\u2003" * t.depth + t.title for t in corpus.topics}, ensure_ascii=False)
+    files = {page.path: _render(env, page, corpus, topic_names) for page in pages(corpus, dates, references)}
     files.update(citation_files(corpus))
     files["papers.json"] = corpus_json(corpus)
     files.update(search_files(corpus))
@@ -105,9 +106,15 @@ def render_site(corpus: Corpus, templates: Path, static: Path) -> dict[str, byte
     return files
 
 
-def _render(env: jinja2.Environment, page: Page, corpus: Corpus) -> bytes:
+def _render(env: jinja2.Environment, page: Page, corpus: Corpus, topic_names: str = "") -> bytes:
     root = "../" * page.path.count("/")
-    context = {"site": corpus.config, "corpus": corpus, "root": root, "page_path": page.path}
+    context = {
+        "site": corpus.config,
+        "corpus": corpus,
+        "root": root,
+        "page_path": page.path,
+        "topic_names": topic_names,
+    }
     try:
         html = env.get_template(page.template).render(context | page.context)
     except jinja2.TemplateSyntaxError as exc:

@@ -84,7 +84,8 @@ def search_files(corpus: Corpus) -> dict[str, bytes]:
         flat = [value for doc in sorted(docs) for value in (doc, min(docs[doc], 30))]
         shards[shard_of(term)][term] = flat
     files = {
-        f"search/p/{number}.js": _script("postings", number, shard) for number, shard in sorted(shards.items())
+        f"search/p/{number}.js": _script("postings", number, shard)
+        for number, shard in sorted(shards.items())
     }
     for start in range(0, len(corpus.papers), CARDS_PER_SHARD):
         cards = [_card(p) for p in corpus.papers[start : start + CARDS_PER_SHARD]]

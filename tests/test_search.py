@@ -102,3 +102,72 @@ def test_without_javascript_the_box_leads_to_the_search_page(site: Path) -> None
     html = (site / "papers/index.html").read_text()
     assert '<form class="site-search" role="search" action="../search/index.html" method="get">' in html
     assert "needs JavaScript" in (site / "search/index.html").read_text()
+
+
+def expected_count(corpus, topic: str, venue: str) -> int:
+    return sum(
+        1
+        for p in corpus.papers
+        if topic in p.facet_topics and p.venue_ref is not None and p.venue_ref.name == venue
+    )
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    from survey.diagnostics import Report
+    from survey.pipeline import load
+
+    return load(ROOT / "content", Report())
+
+
+def test_two_filters_stack_with_counts_in_the_url_and_survive_reload(browser, site: Path, corpus) -> None:
+    page = browser.new_page()
+    page.goto((site / "papers/index.html").as_uri())
+    total = len(corpus.papers)
+    assert page.locator(".filter-status").inner_text() == f"Showing {total} of {total} papers"
+    page.select_option("select[name=topic]", "alignment-evaluation")
+    arxiv_option = page.locator("select[name=venue] option[value=arXiv]").inner_text()
+    want = expected_count(corpus, "alignment-evaluation", "arXiv")
+    assert arxiv_option == f"arXiv ({want})"  # counts reflect the topic already chosen
+    page.select_option("select[name=venue]", "arXiv")
+    assert page.locator(".filter-status").inner_text() == f"Showing {want} of {total} papers"
+    assert page.locator("tbody tr:not([hidden])").count() == want
+    assert "topic=alignment-evaluation" in page.url and "venue=arXiv" in page.url
+    shared = page.url
+    page.goto("about:blank")
+    page.goto(shared)
+    assert page.locator(".filter-status").inner_text() == f"Showing {want} of {total} papers"
+    assert page.locator("select[name=topic]").input_value() == "alignment-evaluation"
+    page.close()
+
+
+def test_sorting_the_table_by_year_is_kept_in_the_url(browser, site: Path) -> None:
+    page = browser.new_page()
+    page.goto((site / "papers/index.html").as_uri())
+    page.get_by_role("button", name="Year").click()
+    years = [int(y) for y in page.locator("tbody tr td:nth-child(3)").all_inner_texts()]
+    assert years == sorted(years, reverse=True)
+    assert "sort=year-desc" in page.url
+    page.close()
+
+
+def test_topic_page_filters_hide_empty_groups(browser, site: Path, corpus) -> None:
+    page = browser.new_page()
+    page.goto((site / "topics/outer-alignment/index.html").as_uri() + "?from=2024&to=2024")
+    visible_years = {int(y) for y in page.locator(".group:not([hidden]) > .year-heading").all_inner_texts()}
+    assert visible_years == {2024}
+    page.close()
+
+
+def test_without_javascript_listings_show_every_paper(browser, site: Path, corpus) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((site / "papers/index.html").as_uri())
+    assert page.locator("tbody tr").count() == len(corpus.papers)
+    assert page.locator(".filters").count() == 0
+    topic = corpus.topic_by_id["outer-alignment"]
+    page.goto((site / topic.url).as_uri())
+    keys = set(page.locator("[data-listing] [data-key]").evaluate_all("els => els.map(e => e.dataset.key)"))
+    assert keys == {p.key for p in topic.all_papers}
+    assert page.locator("[data-listing] [data-key]:visible").count() >= len(topic.all_papers)
+    context.close()

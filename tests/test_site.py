@@ -166,5 +166,11 @@ def test_script_in_a_summary_never_reaches_the_page(tmp_path: Path) -> None:
     html = (out / "papers/muller2021bias/index.html").read_text()
     assert "alert(" not in html
     scripts = re.findall(r"<script[^>]*>", html)
-    assert scripts == ['<script type="application/ld+json">', '<script src="../../static/site.js" defer>']
+    assert scripts == [
+        '<script type="application/ld+json">',
+        '<script src="../../static/site.js" defer>',
+        '<script src="../../static/vendor/minisearch-searchablemap.js" defer>',
+        '<script src="../../static/search.js" defer>',
+        '<script src="../../static/filters.js" defer>',
+    ]
     assert "bias &amp; more" in html

@@ -1,0 +1,211 @@
+// Filters and sorting for paper listings. Without JavaScript every paper is listed; with it, a
+// panel filters by topic, venue, tag, year range and code, with counts per value, sorts, and
+// keeps its state in the URL so a filtered view can be shared and reloaded.
+"use strict";
+
+(function () {
+  const listing = document.querySelector("[data-listing]");
+  if (!listing) return;
+  const items = [...listing.querySelectorAll("[data-key]")];
+  if (items.length < 2) return;
+  const topicNames = JSON.parse(listing.dataset.topicNames || "{}");
+  const table = listing.querySelector("table");
+  const origin = items.map((item) => [item, item.parentNode]);
+  const unique = [...new Map(items.map((i) => [i.dataset.key, i])).values()];
+  const FACETS = {
+    topic: { label: "Topic", values: (i) => i.dataset.topics.split(" ").filter(Boolean), name: (v) => (topicNames[v] || v) },
+    venue: { label: "Venue", values: (i) => (i.dataset.venue ? [i.dataset.venue] : []), name: (v) => v },
+    tag: { label: "Tag", values: (i) => i.dataset.tags.split(" ").filter(Boolean), name: (v) => v },
+  };
+  const years = unique.map((i) => +i.dataset.year);
+  const minYear = Math.min(...years);
+  const maxYear = Math.max(...years);
+  const SORTS = table
+    ? { "title": "Title, A to Z", "year-desc": "Newest first", "year-asc": "Oldest first", "venue": "Venue", "authors": "First author" }
+    : { "default": "As grouped", "year-desc": "Newest first", "year-asc": "Oldest first", "title": "Title, A to Z" };
+  const defaultSort = Object.keys(SORTS)[0];
+
+  const state = readState();
+
+  function readState() {
+    const params = new URLSearchParams(window.location.search);
+    const sort = params.get("sort");
+    return {
+      topic: params.get("topic") || "", venue: params.get("venue") || "", tag: params.get("tag") || "",
+      from: +params.get("from") || minYear, to: +params.get("to") || maxYear,
+      code: params.get("code") === "1", sort: sort in SORTS ? sort : defaultSort,
+    };
+  }
+  function writeState() {
+    const params = new URLSearchParams(window.location.search);
+    const set = (key, value, empty) => (value === empty ? params.delete(key) : params.set(key, value));
+    set("topic", state.topic, ""); set("venue", state.venue, ""); set("tag", state.tag, "");
+    set("from", state.from, minYear); set("to", state.to, maxYear);
+    set("code", state.code ? "1" : "", ""); set("sort", state.sort, defaultSort);
+    const query = params.toString();
+    history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+  }
+
+  function matches(item, except) {
+    for (const facet of Object.keys(FACETS)) {
+      if (facet !== except && state[facet] && !FACETS[facet].values(item).includes(state[facet])) return false;
+    }
+    const year = +item.dataset.year;
+    if (except !== "year" && (year < state.from || year > state.to)) return false;
+    if (except !== "code" && state.code && item.dataset.code !== "1") return false;
+    return true;
+  }
+  function counts(facet) {
+    const found = new Map();
+    for (const item of unique) {
+      if (!matches(item, facet)) continue;
+      for (const value of FACETS[facet].values(item)) found.set(value, (found.get(value) || 0) + 1);
+    }
+    return found;
+  }
+
+  // --- the panel --------------------------------------------------------------------------------
+  const panel = document.createElement("form");
+  panel.className = "filters";
+  panel.setAttribute("aria-label", "Filter and sort these papers");
+  panel.addEventListener("submit", (event) => event.preventDefault());
+  const status = document.createElement("p");
+  status.className = "filter-status";
+  status.setAttribute("role", "status");
+  function field(labelText, control) {
+    const label = document.createElement("label");
+    label.append(labelText, control);
+    return label;
+  }
+  function select(name) {
+    const element = document.createElement("select");
+    element.name = name;
+    element.addEventListener("change", () => {
+      state[name] = ["from", "to"].includes(name) ? +element.value : element.value;
+      update();
+    });
+    return element;
+  }
+  const selects = {};
+  for (const facet of Object.keys(FACETS)) {
+    selects[facet] = select(facet);
+    panel.append(field(FACETS[facet].label + " ", selects[facet]));
+  }
+  selects.from = select("from");
+  selects.to = select("to");
+  for (let y = minYear; y <= maxYear; y++) {
+    selects.from.append(new Option(y, y));
+    selects.to.append(new Option(y, y));
+  }
+  panel.append(field("From ", selects.from), field("to ", selects.to));
+  const code = document.createElement("input");
+  code.type = "checkbox";
+  code.name = "code";
+  code.addEventListener("change", () => { state.code = code.checked; update(); });
+  const codeLabel = field("", code);
+  const codeText = document.createElement("span");
+  codeLabel.append(codeText);
+  panel.append(codeLabel);
+  selects.sort = select("sort");
+  for (const [value, text] of Object.entries(SORTS)) selects.sort.append(new Option(text, value));
+  panel.append(field("Sort ", selects.sort));
+  const reset = document.createElement("button");
+  reset.type = "button";
+  reset.textContent = "Clear filters";
+  reset.addEventListener("click", () => {
+    Object.assign(state, { topic: "", venue: "", tag: "", from: minYear, to: maxYear, code: false });
+    update();
+  });
+  panel.append(reset);
+  const heading = listing.querySelector("h2");
+  if (heading) heading.after(panel, status);
+  else listing.prepend(panel, status);
+
+  function fillFacet(facet) {
+    const element = selects[facet];
+    const found = counts(facet);
+    const values = [...found.keys()];
+    if (facet === "topic") values.sort((a, b) => Object.keys(topicNames).indexOf(a) - Object.keys(topicNames).indexOf(b));
+    else values.sort((a, b) => found.get(b) - found.get(a) || a.localeCompare(b));
+    if (state[facet] && !found.has(state[facet])) values.unshift(state[facet]);
+    element.replaceChildren(new Option("Any", ""));
+    for (const value of values) {
+      element.append(new Option(FACETS[facet].name(value) + " (" + (found.get(value) || 0) + ")", value));
+    }
+    element.value = state[facet];
+    element.disabled = values.length === 0;
+  }
+
+  // --- applying ---------------------------------------------------------------------------------
+  const flat = document.createElement("ul");
+  flat.className = "papers flat";
+  flat.hidden = true;
+  if (!table) status.after(flat);
+  const keyOf = {
+    "title": (i) => i.dataset.title.toLowerCase(),
+    "venue": (i) => (i.dataset.venue || "\uffff").toLowerCase(),
+    "authors": (i) => (i.dataset.authors || "").toLowerCase(),
+  };
+  function compare(a, b) {
+    if (state.sort === "year-desc") return b.dataset.year - a.dataset.year || keyOf.title(a).localeCompare(keyOf.title(b));
+    if (state.sort === "year-asc") return a.dataset.year - b.dataset.year || keyOf.title(a).localeCompare(keyOf.title(b));
+    return keyOf[state.sort](a).localeCompare(keyOf[state.sort](b)) || b.dataset.year - a.dataset.year;
+  }
+  function arrange() {
+    if (table) {
+      const body = table.tBodies[0];
+      body.append(...[...body.rows].sort(compare));
+      for (const th of table.querySelectorAll("th[data-sort]")) {
+        const on = state.sort === th.dataset.sort || state.sort.startsWith(th.dataset.sort + "-");
+        th.setAttribute("aria-sort", on ? (state.sort === "year-asc" || th.dataset.sort !== "year" ? "ascending" : "descending") : "none");
+      }
+      return;
+    }
+    if (state.sort === "default") {
+      for (const [item, parent] of origin) parent.append(item);
+      flat.hidden = true;
+      for (const group of listing.querySelectorAll(".group")) group.classList.remove("flattened");
+    } else {
+      flat.append(...unique.slice().sort(compare));
+      flat.hidden = false;
+    }
+  }
+  function update() {
+    for (const facet of Object.keys(FACETS)) fillFacet(facet);
+    selects.from.value = state.from;
+    selects.to.value = state.to;
+    selects.sort.value = state.sort;
+    code.checked = state.code;
+    codeText.textContent = " Has code (" + unique.filter((i) => matches(i, "code") && i.dataset.code === "1").length + ")";
+    arrange();
+    let shown = 0;
+    const seen = new Set();
+    for (const item of items) {
+      const duplicate = state.sort !== "default" && !table && seen.has(item.dataset.key);
+      const visible = matches(item) && !duplicate;
+      item.hidden = !visible;
+      if (visible && !seen.has(item.dataset.key)) shown++;
+      seen.add(item.dataset.key);
+    }
+    for (const group of [...listing.querySelectorAll(".group")].reverse()) {
+      group.hidden = !group.querySelector("[data-key]:not([hidden])");
+    }
+    status.textContent = "Showing " + shown + " of " + unique.length + " papers";
+    writeState();
+  }
+  if (table) {
+    for (const th of table.querySelectorAll("th[data-sort]")) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      button.textContent = th.textContent;
+      button.addEventListener("click", () => {
+        const key = th.dataset.sort;
+        state.sort = key === "year" ? (state.sort === "year-desc" ? "year-asc" : "year-desc") : key;
+        update();
+      });
+      th.replaceChildren(button);
+    }
+  }
+  update();
+})();
