@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import io
+import threading
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,11 @@ from survey.cli import main
 from survey.search import shard_of, tokens
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +68,20 @@ def test_exact_words_find_the_paper_from_disk(browser, site: Path) -> None:
         browser, (site / "index.html").as_uri(), "deep reinforcement learning human preferences"
     )
     assert titles[0] == "Deep Reinforcement Learning from Human Preferences"
+
+
+def test_search_over_http_under_a_sub_path(browser, site: Path) -> None:
+    handler = functools.partial(QuietHandler, directory=str(site.parent))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}/{site.name}/"
+        assert live_titles(browser, base + "index.html", "sleper agnts")[0].startswith("Sleeper Agents")
+        assert live_titles(browser, base + "papers/index.html", "zzqxvw") == []
+        titles = live_titles(browser, base + "topics/debate/index.html", "ouyang instruction")
+        assert titles[0] == "Training language models to follow instructions with human feedback"
+    finally:
+        server.shutdown()
 
 
 def test_misspelt_title_and_author_words_still_find_it(browser, site: Path) -> None:
