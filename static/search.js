@@ -208,6 +208,7 @@
         none.textContent = "No papers match “" + query + "”.";
         list.append(none);
       }
+      list.dataset.query = query; // which query these results answer (tests wait for it)
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
       active = -1;

@@ -51,7 +51,7 @@ def live_titles(browser, url: str, query: str) -> list[str]:  # type: ignore[no-
     page.goto(url)
     page.keyboard.press("/")  # focuses the search box
     page.keyboard.type(query)
-    page.wait_for_selector("#search-results .result-title, #search-results .none")
+    page.wait_for_function("q => document.querySelector('#search-results').dataset.query === q", arg=query)
     titles = page.locator("#search-results .result-title").all_inner_texts()
     assert errors == []
     page.close()
@@ -111,7 +111,9 @@ def test_keyboard_moves_through_results_and_enter_opens(browser, site: Path) -> 
     page.goto((site / "index.html").as_uri())
     page.keyboard.press("/")
     page.keyboard.type("weak-to-strong generalization")
-    page.wait_for_selector("#search-results .result")
+    page.wait_for_function(
+        "document.querySelector('#search-results').dataset.query === 'weak-to-strong generalization'"
+    )
     page.keyboard.press("ArrowDown")
     active = page.locator("#search-results .result.active .result-title").inner_text()
     page.keyboard.press("Enter")
