@@ -1,0 +1,65 @@
+"""`survey serve` as a maintainer uses it: edit a file, see the new page; break it, see the error."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from conftest import ROOT, lay_out
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+def wait_for(predicate, seconds: float = 30) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def test_serve_rebuilds_on_edit_and_survives_a_broken_file(tmp_path: Path) -> None:
+    content = lay_out(tmp_path)
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    shutil.copytree(ROOT / "static", tmp_path / "static")
+    command = [sys.executable, "-m", "survey", "serve", "--port", "0", "--output", "site"]
+    server = subprocess.Popen(
+        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        line = ""
+        while "serving" not in line:
+            line = server.stdout.readline()
+            assert line, server.stderr.read()
+        base = line.split(" at ")[1].split()[0]
+        page = base + "papers/ouyang2022training/index.html"
+        assert "Training language models" in fetch(page)
+        assert "/__survey__/reload.js" in fetch(page)  # injected when served, never written
+        assert "__survey__" not in (tmp_path / "site/papers/ouyang2022training/index.html").read_text()
+
+        paper = content / "papers/ouyang2022training.yaml"
+        paper.write_text(paper.read_text().replace("to follow instructions", "to follow edited instructions"))
+        assert wait_for(lambda: "to follow edited instructions" in fetch(page))
+
+        paper.write_text(paper.read_text().replace("year: 2022", "year: [2022"))
+        assert wait_for(lambda: server.poll() is None and "edited" in fetch(page), 5)
+        errors = []
+        assert wait_for(
+            lambda: errors.append(server.stderr.readline()) or "ouyang2022training.yaml:" in errors[-1]
+        )
+        assert server.poll() is None  # still serving the last good build
+        assert "to follow edited instructions" in fetch(page)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
