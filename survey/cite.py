@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from survey.cache import BuildCache, digest
 from survey.model import Paper
 
 JOURNALS = re.compile(
@@ -84,16 +85,20 @@ def is_preprint(paper: Paper) -> bool:
     return not paper.venue or paper.venue.lower() == "arxiv"
 
 
-def formatted_references(papers: list[Paper]) -> dict[str, dict[str, str]]:
+def formatted_references(papers: list[Paper], cache: BuildCache | None = None) -> dict[str, dict[str, str]]:
     """{key: {"plain": html, "alpha": html}}: each reference formatted by pybtex's styles.
 
     pybtex's plain and alpha styles share one entry template (unsrt) and differ only in the
-    label, so each entry is formatted once and given its alpha label (e.g. [OWJ+22]).
+    label, so each entry is formatted once (and cached by its fields) and given its alpha label
+    (e.g. [OWJ+22]), which depends on the whole corpus.
     """
     from pybtex.database import Entry, Person
     from pybtex.plugin import find_plugin
 
-    entries = []
+    cache = cache or BuildCache(None)
+    style = find_plugin("pybtex.style.formatting", "plain")()
+    backend = find_plugin("pybtex.backends", "html")()
+    entries, texts = [], []
     for paper in papers:
         persons = [Person(name) for name in paper.author_names] + ([Person("others")] if paper.et_al else [])
         fields = dict(bibtex_fields(paper))
@@ -101,14 +106,17 @@ def formatted_references(papers: list[Paper]) -> dict[str, dict[str, str]]:
         entry = Entry(entry_type(paper), fields=fields, persons={"author": persons})
         entry.key = paper.key
         entries.append(entry)
-    style = find_plugin("pybtex.style.formatting", "plain")()
+        cache_key = digest(bibtex_entry(paper).encode())
+        html = cache.get("references", cache_key)
+        if html is None:
+            html = style.format_entry("", entry).text.render(backend).replace("\n", " ")
+            cache.put("references", cache_key, html)
+        texts.append(html)
     labels = find_plugin("pybtex.style.labels", "alpha")().format_labels(entries)
-    backend = find_plugin("pybtex.backends", "html")()
-    result: dict[str, dict[str, str]] = {}
-    for entry, label in zip(entries, labels, strict=True):
-        html = style.format_entry("", entry).text.render(backend).replace("\n", " ")
-        result[entry.key] = {"plain": html, "alpha": f"[{label}] {html}"}
-    return result
+    return {
+        entry.key: {"plain": html, "alpha": f"[{label}] {html}"}
+        for entry, label, html in zip(entries, labels, texts, strict=True)
+    }
 
 
 def csl_item(paper: Paper) -> dict:

@@ -29,6 +29,7 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--output", type=Path, default=Path("_site"), help="output folder (default: _site)"
     )
+    build_cmd.add_argument("--no-cache", action="store_true", help="ignore and do not update .survey-cache/")
     build_cmd.add_argument(
         "--base-url",
         default=None,
@@ -81,7 +82,9 @@ def main(
     if args.command == "check":
         return run_check(args.content, args.format, stdout, stderr)
     if args.command == "build":
-        return run_build(args.content, args.output, stdout, stderr, base_url=args.base_url)
+        return run_build(
+            args.content, args.output, stdout, stderr, base_url=args.base_url, use_cache=not args.no_cache
+        )
     from survey.serve import serve  # only the server needs http.server
 
     return serve(args.content, args.output, args.port, stdout, stderr)
@@ -99,14 +102,19 @@ def run_check(content: Path, style: str, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def run_build(
-    content: Path, output: Path, stdout: TextIO, stderr: TextIO, base_url: str | None = None
+    content: Path,
+    output: Path,
+    stdout: TextIO,
+    stderr: TextIO,
+    base_url: str | None = None,
+    use_cache: bool = True,
 ) -> int:
     started = time.perf_counter()
     report = Report()
     if base_url is not None and not base_url.endswith("/"):
         base_url += "/"
     try:
-        stats = build(Project.at(content), output, report, base_url=base_url)
+        stats = build(Project.at(content), output, report, base_url=base_url, use_cache=use_cache)
     except TemplateFailure as failure:
         report.error(failure.path, failure.line, f"template error: {failure.message}")
         stats = None

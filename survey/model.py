@@ -52,6 +52,7 @@ class Topic:
     depth: int
     path: Path  # the taxonomy file
     line: int
+    order: int = 0  # position among its siblings, in survey order
     intro_html: str = ""
     intro_path: Path | None = None
     children: list[Topic] = field(default_factory=list, repr=False)

@@ -7,11 +7,13 @@ relations) belong to validate.py, which runs on the linked corpus.
 
 from __future__ import annotations
 
+import pickle
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from survey.cache import BuildCache, digest
 from survey.diagnostics import Report
 from survey.latex import latex_to_unicode
 from survey.markup import Reference, render_markdown
@@ -30,16 +32,32 @@ class LoadedPaper:
     references: list[tuple[Reference, int]]  # internal links in the summary, with their line
 
 
-def load_papers(content_dir: Path, report: Report) -> list[LoadedPaper]:
+def load_papers(content_dir: Path, report: Report, cache: BuildCache | None = None) -> list[LoadedPaper]:
     folder = content_dir / "papers"
     if not folder.is_dir():
         report.error(folder, 0, "no papers folder; create it and add one YAML file per paper")
         return []
-    loaded = [_load_paper(path, report) for path in sorted(folder.iterdir()) if _is_paper(path)]
+    cache = cache or BuildCache(None)
+    loaded = [_cached_paper(path, report, cache) for path in sorted(folder.iterdir()) if _is_paper(path)]
     for path in sorted(folder.iterdir()):
         if path.suffix == ".yml" or (path.is_file() and path.suffix not in (".yaml", ".md")):
             report.error(path, 0, "not a paper file; paper files end in .yaml")
     return [item for item in loaded if item is not None]
+
+
+def _cached_paper(path: Path, report: Report, cache: BuildCache) -> LoadedPaper | None:
+    """A paper file parsed before (same path, same bytes) comes from the cache, unchanged."""
+    if not cache.enabled:
+        return _load_paper(path, report)
+    key = f"{Path.cwd()}|{path}|{digest(path.read_bytes())}"
+    stored = cache.get("papers", key)
+    if stored is not None:
+        return pickle.loads(stored)  # written by this program
+    before = len(report.diagnostics)
+    loaded = _load_paper(path, report)
+    if loaded is not None and len(report.diagnostics) == before:
+        cache.put("papers", key, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
+    return loaded
 
 
 def _is_paper(path: Path) -> bool:

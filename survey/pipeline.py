@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from survey.cache import CACHE_DIR, BuildCache, fingerprint
 from survey.config import load_config
 from survey.diagnostics import Report
 from survey.link import link
@@ -17,7 +18,7 @@ from survey.papers import load_papers
 from survey.render import render_site
 from survey.taxonomy import load_taxonomy
 from survey.validate import validate
-from survey.write import WriteStats, write_site
+from survey.write import WriteStats, output_intact, read_manifest, write_site
 
 
 @dataclass
@@ -42,7 +43,9 @@ def default_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def load(content_dir: Path, report: Report, base_url: str | None = None) -> Corpus | None:
+def load(
+    content_dir: Path, report: Report, base_url: str | None = None, cache: BuildCache | None = None
+) -> Corpus | None:
     """Read, model, link and validate the corpus; None when it cannot be built."""
     if not content_dir.is_dir():
         report.error(content_dir, 0, "no such content folder; pass --content DIR")
@@ -51,7 +54,7 @@ def load(content_dir: Path, report: Report, base_url: str | None = None) -> Corp
     if config is not None and base_url is not None:
         config = replace(config, base_url=base_url)
     roots, intro_refs = load_taxonomy(content_dir, report)
-    loaded = load_papers(content_dir, report)
+    loaded = load_papers(content_dir, report, cache)
     if config is None or not roots:
         return None
     corpus = link(config, content_dir, roots, [item.paper for item in loaded])
@@ -60,10 +63,21 @@ def load(content_dir: Path, report: Report, base_url: str | None = None) -> Corp
     return corpus
 
 
-def build(project: Project, out: Path, report: Report, base_url: str | None = None) -> WriteStats | None:
+def build(
+    project: Project, out: Path, report: Report, base_url: str | None = None, use_cache: bool = True
+) -> WriteStats | None:
     """Load, render everything in memory, and only then write; None (reported) on errors."""
-    corpus = load(project.content, report, base_url)
+    cache = BuildCache(CACHE_DIR if use_cache else None)
+    inputs = [project.content, project.templates, project.static]
+    stamp = fingerprint(inputs, f"{base_url}|{out.resolve()}") if use_cache else ""
+    if use_cache and cache.get("build", "fingerprint") == stamp and output_intact(out):
+        cache.put("build", "fingerprint", stamp)
+        return WriteStats(unchanged=len(read_manifest(out)))
+    corpus = load(project.content, report, base_url, cache)
     if corpus is None or not report.ok:
         return None
-    files = render_site(corpus, project.templates, project.static)
-    return write_site(files, out)
+    files = render_site(corpus, project.templates, project.static, cache)
+    stats = write_site(files, out)
+    cache.put("build", "fingerprint", stamp)
+    cache.save()
+    return stats

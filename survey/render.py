@@ -18,7 +18,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from survey import __version__
+from survey import __version__, figures
+from survey.cache import BuildCache
 from survey.cite import entry_type, formatted_references, is_preprint
 from survey.exports import absolute, citation_files, corpus_json, feed_dates, newest
 from survey.markup import plain_text, relink
@@ -58,6 +59,7 @@ def make_env(templates: Path) -> jinja2.Environment:
     env.filters["plain"] = plain_text
     env.filters["json_ld"] = json_ld
     env.filters["absolute"] = absolute_filter
+    env.globals["figures"] = Figures
     env.globals["version"] = __version__
     return env
 
@@ -86,6 +88,33 @@ def json_ld(data: dict[str, Any]) -> Markup:
     return Markup(text)
 
 
+class Figures:
+    """SVG figures for templates, with links made relative to the page being rendered."""
+
+    @staticmethod
+    @jinja2.pass_context
+    def taxonomy_map(context: jinja2.runtime.Context) -> Markup:
+        return Markup(figures.taxonomy_map(context["corpus"], context["root"]))
+
+    @staticmethod
+    @jinja2.pass_context
+    def per_year(
+        context: jinja2.runtime.Context, papers: list[Paper], figure_id: str, stacked: bool
+    ) -> Markup:
+        return Markup(figures.papers_per_year(papers, context["corpus"], figure_id, stacked))
+
+    @staticmethod
+    @jinja2.pass_context
+    def topic_relations(context: jinja2.runtime.Context, topic: Topic) -> Markup:
+        title = f"Relations among the papers of {topic.title}"
+        return Markup(figures.relation_graph(topic.all_papers, context["root"], "topic-relations", title))
+
+    @staticmethod
+    @jinja2.pass_context
+    def paper_relations(context: jinja2.runtime.Context, paper: Paper) -> Markup:
+        return Markup(figures.ego_graph(paper, context["root"]))
+
+
 def author_list(paper: Paper, limit: int = 0) -> str:
     names = paper.author_names
     shown = names[:limit] if limit and len(names) > limit + 1 else names
@@ -93,10 +122,12 @@ def author_list(paper: Paper, limit: int = 0) -> str:
     return f"{text} et al." if len(shown) < len(names) or paper.et_al else text
 
 
-def render_site(corpus: Corpus, templates: Path, static: Path) -> dict[str, bytes]:
+def render_site(
+    corpus: Corpus, templates: Path, static: Path, cache: BuildCache | None = None
+) -> dict[str, bytes]:
     env = make_env(templates)
     dates = feed_dates(corpus)
-    references = formatted_references(corpus.papers)
+    references = formatted_references(corpus.papers, cache)
     topic_names = json.dumps({t.id: "\u2003" * t.depth + t.title for t in corpus.topics}, ensure_ascii=False)
     files = {page.path: _render(env, page, corpus, topic_names) for page in pages(corpus, dates, references)}
     files.update(citation_files(corpus))
@@ -166,6 +197,7 @@ def pages(corpus: Corpus, dates: dict[str, date], references: dict[str, dict[str
     yield Page("papers/index.html", "papers.html", {"papers": corpus.papers})
     yield Page("topics/index.html", "topics.html", {})
     yield Page("search/index.html", "search.html", {})
+    yield Page("stats/index.html", "stats.html", stats_context(corpus))
     yield Page("authors/index.html", "authors.html", {"letters": author_letters(corpus)})
     yield Page("years/index.html", "years.html", {})
     yield Page("venues/index.html", "venues.html", {})
@@ -251,6 +283,14 @@ def scholarly_article(corpus: Corpus, paper: Paper) -> dict[str, Any]:
     if corpus.config.base_url:
         data["url"] = absolute(corpus, paper.page_url)
     return data
+
+
+def stats_context(corpus: Corpus) -> dict[str, Any]:
+    """Counts for the statistics page; the figures draw from the same corpus."""
+    authors = sorted(corpus.authors, key=lambda a: (-len(a.papers), a.slug))[:25]
+    venues = sorted(corpus.venues, key=lambda v: (-len(v.papers), v.name.lower()))
+    with_code = sum(1 for p in corpus.papers if p.code)
+    return {"top_authors": authors, "venues_by_size": venues, "with_code": with_code}
 
 
 def home_context(corpus: Corpus) -> dict[str, Any]:

@@ -107,11 +107,17 @@ def rebuild(content: Path, output: Path, stdout: TextIO, stderr: TextIO, state: 
     state.publish([line for line in errors.getvalue().splitlines() if ": error: " in line] if code else [])
 
 
-def watch(project: Project, output: Path, stdout: TextIO, stderr: TextIO, state: BuildState) -> None:
+def watch(
+    project: Project, output: Path, stdout: TextIO, stderr: TextIO, state: BuildState, ready: threading.Event
+) -> None:
     from watchfiles import watch as watch_files
 
     folders = [str(p) for p in (project.content, project.templates, project.static) if p.is_dir()]
-    for changes in watch_files(*folders, debounce=200, step=50):
+    # yield_on_timeout: an empty first yield tells us the watcher is running, so no edit is missed
+    for changes in watch_files(*folders, debounce=200, step=50, rust_timeout=300, yield_on_timeout=True):
+        ready.set()
+        if not changes:
+            continue
         names = sorted({Path(path).name for _, path in changes})
         print(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}", file=stdout, flush=True)
         rebuild(project.content, output, stdout, stderr, state)
@@ -127,7 +133,9 @@ def serve(content: Path, output: Path, port: int, stdout: TextIO, stderr: TextIO
     server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(output)))
     server.daemon_threads = True
     project = Project.at(content)
-    threading.Thread(target=watch, args=(project, output, stdout, stderr, state), daemon=True).start()
+    ready = threading.Event()
+    threading.Thread(target=watch, args=(project, output, stdout, stderr, state, ready), daemon=True).start()
+    ready.wait(timeout=10)
     print(
         f"serving {output} at http://127.0.0.1:{server.server_port}/ (Ctrl+C stops)", file=stdout, flush=True
     )

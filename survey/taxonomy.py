@@ -22,7 +22,7 @@ def load_taxonomy(content_dir: Path, report: Report) -> tuple[list[Topic], Intro
     data = read_yaml(path, report)
     if data is None or not check_shape(data, "taxonomy", path, report):
         return [], []
-    roots = [_topic(node, None, path) for node in data["topics"]]
+    roots = [_topic(node, None, path, index) for index, node in enumerate(data["topics"])]
     topics = list(walk(roots))
     _check_unique_ids(topics, report)
     references = _load_introductions(topics, content_dir / "topics", report)
@@ -36,7 +36,7 @@ def walk(topics: list[Topic]):
         yield from walk(topic.children)
 
 
-def _topic(node: LineDict, parent: Topic | None, path: Path) -> Topic:
+def _topic(node: LineDict, parent: Topic | None, path: Path, order: int) -> Topic:
     topic = Topic(
         id=node["id"],
         title=node["title"].strip(),
@@ -46,8 +46,9 @@ def _topic(node: LineDict, parent: Topic | None, path: Path) -> Topic:
         depth=0 if parent is None else parent.depth + 1,
         path=path,
         line=node.line,
+        order=order,
     )
-    topic.children = [_topic(child, topic, path) for child in node.get("children", [])]
+    topic.children = [_topic(child, topic, path, i) for i, child in enumerate(node.get("children", []))]
     return topic
 
 

@@ -26,7 +26,7 @@ class WriteStats:
 def write_site(files: dict[str, bytes], out: Path) -> WriteStats:
     stats = WriteStats()
     out.mkdir(parents=True, exist_ok=True)
-    previous = _read_manifest(out)
+    previous = read_manifest(out)
     for relative in sorted(files):
         target = out / relative
         if _same_bytes(target, files[relative]):
@@ -45,7 +45,13 @@ def write_site(files: dict[str, bytes], out: Path) -> WriteStats:
     return stats
 
 
-def _read_manifest(out: Path) -> set[str]:
+def output_intact(out: Path) -> bool:
+    """Every file the last build wrote is still there (nobody deleted the output)."""
+    names = read_manifest(out)
+    return bool(names) and all((out / name).is_file() for name in names)
+
+
+def read_manifest(out: Path) -> set[str]:
     path = out / MANIFEST
     if not path.is_file():
         return set()

@@ -1,0 +1,147 @@
+"""Figures: the numbers drawn are the corpus's numbers, read back from the SVG; builds repeat them exactly."""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from survey.cli import main
+from survey.diagnostics import Report
+from survey.pipeline import load
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("figures") / "site"
+    assert (
+        main(
+            ["build", "--content", str(ROOT / "content"), "--output", str(out)], io.StringIO(), io.StringIO()
+        )
+        == 0
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load(ROOT / "content", Report())
+
+
+def svg(page: Path, figure_id: str) -> ET.Element:
+    html = page.read_text()
+    match = re.search(rf'<svg class="figure" id="{figure_id}".*?</svg>', html, re.S)
+    assert match, f"no #{figure_id} in {page}"
+    return ET.fromstring(match.group(0))
+
+
+def accessible(figure: ET.Element) -> None:
+    assert figure.get("role") == "img"
+    assert figure.find(f"{SVG}title").text and figure.find(f"{SVG}desc").text
+    labelled = figure.get("aria-labelledby").split()
+    assert labelled == [figure.find(f"{SVG}title").get("id"), figure.find(f"{SVG}desc").get("id")]
+
+
+def test_taxonomy_map_counts_and_links_every_topic(site: Path, corpus) -> None:
+    figure = svg(site / "index.html", "taxonomy-map")
+    accessible(figure)
+    nodes = {a.get("data-topic"): a for a in figure.iter(f"{SVG}a")}
+    assert set(nodes) == {t.id for t in corpus.topics}
+    for topic in corpus.topics:
+        node = nodes[topic.id]
+        assert int(node.get("data-count")) == len(topic.all_papers)
+        assert node.get("href") == topic.url
+        assert (site / node.get("href")).is_file()
+
+
+def bars(figure: ET.Element) -> list[ET.Element]:
+    return [g for g in figure.iter(f"{SVG}g") if g.get("data-count") is not None]
+
+
+def test_papers_per_year_for_the_corpus_stacked_by_part(site: Path, corpus) -> None:
+    figure = svg(site / "stats/index.html", "corpus-years")
+    accessible(figure)
+    years = Counter(p.year for p in corpus.papers)
+    drawn = 0
+    for group in bars(figure):
+        first, last = int(group.get("data-from")), int(group.get("data-to"))
+        expected = sum(n for year, n in years.items() if first <= year <= last)
+        assert int(group.get("data-count")) == expected
+        parts = [int(r.get("data-part-count")) for r in group.iter(f"{SVG}rect")]
+        assert sum(parts) == expected
+        drawn += expected
+    assert drawn == len(corpus.papers)
+
+
+def test_papers_per_year_on_each_topic_page(site: Path, corpus) -> None:
+    for topic in corpus.topics:
+        figure = svg(site / topic.url, "topic-years")
+        years = Counter(p.year for p in topic.all_papers)
+        assert sum(int(g.get("data-count")) for g in bars(figure)) == len(topic.all_papers)
+        for group in bars(figure):
+            first, last = int(group.get("data-from")), int(group.get("data-to"))
+            assert int(group.get("data-count")) == sum(n for y, n in years.items() if first <= y <= last)
+
+
+def relations_among(papers) -> set[tuple[str, str, str]]:
+    keys = {p.key for p in papers}
+    return {
+        (p.key, kind, key)
+        for p in papers
+        for kind, targets in p.relation_keys.items()
+        for key in targets
+        if key in keys and key != p.key
+    }
+
+
+def drawn_relations(figure: ET.Element) -> set[tuple[str, str, str]]:
+    return {
+        (e.get("data-from"), e.get("data-kind"), e.get("data-to"))
+        for e in figure.iter(f"{SVG}path")
+        if e.get("data-kind")
+    }
+
+
+def test_relation_graphs_of_papers_and_topics(site: Path, corpus) -> None:
+    checked = 0
+    for paper in corpus.papers:
+        if not paper.relations:
+            assert 'id="relation-graph"' not in (site / paper.page_url).read_text()
+            continue
+        figure = svg(site / paper.page_url, "relation-graph")
+        accessible(figure)
+        around = [paper] + [r.paper for r in paper.relations]
+        assert drawn_relations(figure) == relations_among(around)
+        assert {a.get("data-paper") for a in figure.iter(f"{SVG}a")} >= {r.paper.key for r in paper.relations}
+        checked += 1
+    assert checked > 20
+    for topic in corpus.topics:
+        expected = relations_among(topic.all_papers)
+        html = (site / topic.url).read_text()
+        if expected:
+            assert drawn_relations(svg(site / topic.url, "topic-relations")) == expected
+        else:
+            assert 'id="topic-relations"' not in html
+
+
+def test_svgs_are_byte_identical_across_builds(tmp_path: Path, site: Path, corpus) -> None:
+    again = tmp_path / "again"
+    assert (
+        main(
+            ["build", "--content", str(ROOT / "content"), "--output", str(again)],
+            io.StringIO(),
+            io.StringIO(),
+        )
+        == 0
+    )
+    pages = ["index.html", "stats/index.html", corpus.topics[3].url, "papers/ouyang2022training/index.html"]
+    for page in pages:
+        first = re.findall(r"<svg .*?</svg>", (site / page).read_text(), re.S)
+        assert first and first == re.findall(r"<svg .*?</svg>", (again / page).read_text(), re.S)
