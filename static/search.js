@@ -147,12 +147,10 @@
     if (start + WIDTH < text.length) piece = piece.slice(0, piece.lastIndexOf(" ")) + " …";
     return (start > 0 ? "… " : "") + piece;
   }
-  function card(result, terms, id) {
+  function card(result, terms) {
     const [key, title, authors, year, venue, topics, summary] = result;
     const item = document.createElement("li");
     item.className = "result";
-    item.setAttribute("role", "option");
-    item.id = id;
     const link = document.createElement("a");
     link.href = root + "papers/" + key + "/index.html";
     link.className = "result-title";
@@ -169,63 +167,52 @@
     item.append(link, meta, chips, text);
     return item;
   }
-  function render(list, found, prefix) {
-    list.replaceChildren(...found.results.map((r, i) => card(r, found.terms, prefix + i)));
+  function render(list, found) {
+    list.replaceChildren(...found.results.map((r) => card(r, found.terms)));
   }
 
   // --- the box in the header (live results) and the search page --------------------------------
+  // Live results are a list of ordinary links: ArrowDown moves from the box into them, arrows move
+  // between them, Enter follows one, Escape returns to the box.
   function setUpBox(form) {
-    const input = form.querySelector("input[type=search]");
+    const input = form.querySelector("input[name=q]");
     const list = form.querySelector(".search-results");
-    let active = -1;
+    const status = form.querySelector(".search-live-status");
     let generation = 0;
-    const options = () => [...list.querySelectorAll("[role=option]")];
-    function close() {
-      list.hidden = true;
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
-      active = -1;
-    }
-    function highlight(index) {
-      const items = options();
-      items.forEach((item, i) => item.classList.toggle("active", i === index));
-      active = index;
-      if (items[index]) {
-        input.setAttribute("aria-activedescendant", items[index].id);
-        items[index].scrollIntoView({ block: "nearest" });
-      }
-    }
+    const links = () => [...list.querySelectorAll("a.result-title")];
+    function close() { list.hidden = true; }
     input.addEventListener("input", async () => {
       const mine = ++generation;
       const query = input.value.trim();
-      if (!query) { close(); return; }
+      if (!query) { close(); status.textContent = ""; return; }
       const found = await search(query, 8);
       if (mine !== generation) return;
-      render(list, found, "live-");
+      render(list, found);
       if (!found.results.length) {
         const none = document.createElement("li");
         none.className = "result none";
         none.textContent = "No papers match “" + query + "”.";
         list.append(none);
       }
+      status.textContent = found.count ? found.count + " papers found; press the down arrow to browse them" : "No papers found";
       list.dataset.query = query; // which query these results answer (tests wait for it)
       list.hidden = false;
-      input.setAttribute("aria-expanded", "true");
-      active = -1;
     });
-    input.addEventListener("keydown", (event) => {
-      const items = options();
+    form.addEventListener("keydown", (event) => {
+      const items = links();
+      const at = items.indexOf(document.activeElement);
       if (event.key === "ArrowDown" && items.length) {
-        event.preventDefault(); highlight(Math.min(active + 1, items.length - 1));
-      } else if (event.key === "ArrowUp" && items.length) {
-        event.preventDefault(); highlight(Math.max(active - 1, 0));
-      } else if (event.key === "Enter" && active >= 0 && items[active]) {
-        event.preventDefault(); window.location.href = items[active].querySelector("a").href;
+        event.preventDefault();
+        items[Math.min(at + 1, items.length - 1)].focus();
+      } else if (event.key === "ArrowUp" && at >= 0) {
+        event.preventDefault();
+        (at === 0 ? input : items[at - 1]).focus();
       } else if (event.key === "Escape") {
         close();
+        input.focus();
       }
     });
-    input.addEventListener("focus", () => { ready().catch(() => {}); });
+    input.addEventListener("focus", () => { ready().catch(() => {}); if (input.value.trim() && list.children.length) list.hidden = false; });
     document.addEventListener("click", (event) => { if (!form.contains(event.target)) close(); });
   }
 
@@ -245,7 +232,7 @@
         ? found.count + " paper" + (found.count === 1 ? "" : "s") + " for “" + query + "”" +
           (found.partial ? " (no paper matches every word; showing papers that match some)" : "")
         : "No papers match “" + query + "”.";
-      render(list, found, "result-");
+      render(list, found);
       more.hidden = found.count <= limit;
     }
     more.addEventListener("click", () => { limit += 30; show(); });

@@ -28,9 +28,11 @@ def _text(value: object) -> str:
 
 
 def _svg(width: float, height: float, title: str, desc: str, body: list[str], figure_id: str) -> str:
+    # a figure with links keeps the implicit svg role (role img would hide its links from assistive technology)
+    role = "" if any("<a " in part for part in body) else ' role="img"'
     return (
         f'<svg class="figure" id="{figure_id}" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
-        f'height="{height:.0f}" role="img" aria-labelledby="{figure_id}-title {figure_id}-desc" '
+        f'height="{height:.0f}"{role} aria-labelledby="{figure_id}-title {figure_id}-desc" '
         f'xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{figure_id}-title">{_text(title)}</title><desc id="{figure_id}-desc">{_text(desc)}</desc>'
         + "".join(body)

@@ -51,7 +51,9 @@ def live_titles(browser, url: str, query: str) -> list[str]:  # type: ignore[no-
     page.goto(url)
     page.keyboard.press("/")  # focuses the search box
     page.keyboard.type(query)
-    page.wait_for_function("q => document.querySelector('#search-results').dataset.query === q", arg=query)
+    page.wait_for_selector(
+        f'#search-results[data-query="{query}"]', state="attached"
+    )  # not an eval: the CSP forbids it
     titles = page.locator("#search-results .result-title").all_inner_texts()
     assert errors == []
     page.close()
@@ -111,13 +113,15 @@ def test_keyboard_moves_through_results_and_enter_opens(browser, site: Path) -> 
     page.goto((site / "index.html").as_uri())
     page.keyboard.press("/")
     page.keyboard.type("weak-to-strong generalization")
-    page.wait_for_function(
-        "document.querySelector('#search-results').dataset.query === 'weak-to-strong generalization'"
-    )
+    page.wait_for_selector('#search-results[data-query="weak-to-strong generalization"]', state="attached")
+    page.keyboard.press("ArrowDown")  # into the results
+    page.keyboard.press("ArrowUp")  # back to the box
+    assert page.evaluate("document.activeElement.id") == "site-search"
     page.keyboard.press("ArrowDown")
-    active = page.locator("#search-results .result.active .result-title").inner_text()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    active = page.evaluate("document.activeElement.textContent")
+    assert active == page.locator("#search-results .result-title").first.inner_text()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == active
     page.close()
 
