@@ -17,10 +17,13 @@ CONFERENCES = re.compile(
     r"|Proceedings|Findings)\b"
 )
 _SPECIAL = re.compile(r"([&%$#_])")
+_UNSAFE = re.compile(r"[{}\\]")
 
 
 def escape(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", text)
+    """Text made safe for a BibTeX value: braces and backslashes (never legitimate in our already
+    decoded metadata, and able to unbalance an entry) are dropped; LaTeX specials are escaped."""
+    return _SPECIAL.sub(r"\\\1", _UNSAFE.sub("", text))
 
 
 def protect_case(title: str) -> str:
@@ -55,11 +58,16 @@ def bibtex_fields(paper: Paper) -> list[tuple[str, str]]:
         fields.append(("howpublished", escape(paper.venue)))
     fields.append(("year", str(paper.year)))
     if paper.doi:
-        fields.append(("doi", paper.doi))
+        fields.append(("doi", url_safe(paper.doi)))
     link = paper.url or (f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else "")
     if link:
-        fields.append(("url", link))
+        fields.append(("url", url_safe(link)))
     return fields
+
+
+def url_safe(url: str) -> str:
+    """Percent-encode the characters that would break a BibTeX value."""
+    return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
 
 
 def bibtex_entry(paper: Paper) -> str:
@@ -100,7 +108,9 @@ def formatted_references(papers: list[Paper], cache: BuildCache | None = None) -
     backend = find_plugin("pybtex.backends", "html")()
     entries, texts = [], []
     for paper in papers:
-        persons = [Person(name) for name in paper.author_names] + ([Person("others")] if paper.et_al else [])
+        persons = [Person(escape(name)) for name in paper.author_names] + (
+            [Person("others")] if paper.et_al else []
+        )
         fields = dict(bibtex_fields(paper))
         fields.pop("author")
         entry = Entry(entry_type(paper), fields=fields, persons={"author": persons})

@@ -129,6 +129,9 @@ def _fields_from_bibtex(entry: BibEntry, path: Path, report: Report) -> dict[str
 
 def _build(key: str, path: Path, fields: dict, lines: dict, report: Report) -> LoadedPaper | None:
     missing = [name for name in ("title", "authors", "year") if name not in fields]
+    if "title" in fields and not fields["title"].strip():
+        report.error(path, lines.get("title", lines[""]), "title is blank")
+        return None
     for name in missing:
         report.error(path, lines[""], f"missing {name}; add a '{name}:' field (or paste the paper's BibTeX)")
     authors, et_al = _authors(fields.get("authors", []), path, lines.get("authors", 0), report)
@@ -175,7 +178,11 @@ def _authors(names: list[str], path: Path, line: int, report: Report) -> tuple[l
     if not names:
         report.error(path, line, "authors must name at least one person")
         return None, et_al
-    return [normalise_name(name) for name in names], et_al
+    normalised = [normalise_name(name) for name in names]
+    if not all(any(c.isalnum() for c in name) for name in normalised):
+        report.error(path, line, "an author name is blank; write each author as 'Given Family'")
+        return None, et_al
+    return normalised, et_al
 
 
 def normalise_name(name: str) -> str:
