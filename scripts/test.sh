@@ -17,6 +17,9 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $missing >/dev/null
 fi
 
+# Lighthouse, pinned, from the npm registry, beside the project (not global)
+[ -x .tools/node_modules/.bin/lighthouse ] || npm install --prefix .tools lighthouse@12.2.3 --no-audit --no-fund --silent
+
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
 

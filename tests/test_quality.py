@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,3 +120,24 @@ def test_no_csp_violations_while_searching_and_filtering(browser, site: Path) ->
     page.wait_for_selector("#search-results .result")
     assert blocked == []
     page.close()
+
+
+def test_lighthouse_scores_at_least_95_on_key_pages(site: Path) -> None:
+    lighthouse = ROOT / ".tools/node_modules/.bin/lighthouse"
+    if not lighthouse.exists():
+        required(str(lighthouse))  # skips, or fails when the gates are required
+    required("chromium")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/lighthouse.py"), str(site)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    print(result.stdout)
+    rows = [
+        line for line in result.stdout.splitlines() if line.startswith("| ") and not line.startswith("| page")
+    ]
+    assert len(rows) == 6, result.stdout + result.stderr
+    scores = [int(cell) for row in rows for cell in row.strip("| ").split(" | ")[1:]]
+    assert min(scores) >= 95, result.stdout
+    assert result.returncode == 0
