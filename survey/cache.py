@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = Path(".survey-cache")
-FORMAT = 1  # bump when cached objects change shape
+FORMAT = 2  # bump when cached objects change shape
 
 
 def digest(data: bytes) -> str:
@@ -26,7 +26,7 @@ def digest(data: bytes) -> str:
 class BuildCache:
     def __init__(self, folder: Path | None = CACHE_DIR) -> None:
         self.folder = folder
-        self.entries: dict[str, dict[str, Any]] = {"papers": {}, "references": {}, "build": {}}
+        self.entries: dict[str, dict[str, Any]] = {"papers": {}, "references": {}, "pages": {}, "build": {}}
         self.used: dict[str, set[str]] = {name: set() for name in self.entries}
         if folder is not None and (folder / "cache.pickle").is_file():
             try:

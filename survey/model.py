@@ -145,6 +145,7 @@ class Paper:
     added: date | None
     verified: str
     bib_type: str  # entry type from pasted BibTeX, "" when none was given
+    source_digest: str = ""  # hash of the file's bytes, for incremental builds
     # linked
     topics: list[Topic] = field(default_factory=list, repr=False)
     authors: list[Author] = field(default_factory=list, repr=False)

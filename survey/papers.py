@@ -49,14 +49,17 @@ def _cached_paper(path: Path, report: Report, cache: BuildCache) -> LoadedPaper 
     """A paper file parsed before (same path, same bytes) comes from the cache, unchanged."""
     if not cache.enabled:
         return _load_paper(path, report)
-    key = f"{Path.cwd()}|{path}|{digest(path.read_bytes())}"
+    source = digest(path.read_bytes())
+    key = f"{Path.cwd()}|{path}|{source}"
     stored = cache.get("papers", key)
     if stored is not None:
         return pickle.loads(stored)  # written by this program
     before = len(report.diagnostics)
     loaded = _load_paper(path, report)
-    if loaded is not None and len(report.diagnostics) == before:
-        cache.put("papers", key, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
+    if loaded is not None:
+        loaded.paper.source_digest = source
+        if len(report.diagnostics) == before:
+            cache.put("papers", key, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
     return loaded
 
 

@@ -76,8 +76,9 @@ def build(
     corpus = load(project.content, report, base_url, cache)
     if corpus is None or not report.ok:
         return None
-    files = render_site(corpus, project.templates, project.static, cache)
-    stats = write_site(files, out)
+    existing = {name for name in read_manifest(out) if (out / name).is_file()} if use_cache else set()
+    files, kept = render_site(corpus, project.templates, project.static, cache, existing, str(out.resolve()))
+    stats = write_site(files, out, kept)
     cache.put("build", "fingerprint", stamp)
     cache.save()
     return stats

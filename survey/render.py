@@ -25,6 +25,7 @@ from survey.exports import absolute, citation_files, corpus_json, feed_dates, ne
 from survey.markup import plain_text, relink
 from survey.model import Author, Corpus, Paper, Topic, slugify
 from survey.search import search_files
+from survey.signatures import page_signature, shell_signature
 
 RECENT_LIMIT = 12
 
@@ -123,18 +124,40 @@ def author_list(paper: Paper, limit: int = 0) -> str:
 
 
 def render_site(
-    corpus: Corpus, templates: Path, static: Path, cache: BuildCache | None = None
-) -> dict[str, bytes]:
+    corpus: Corpus,
+    templates: Path,
+    static: Path,
+    cache: BuildCache | None = None,
+    existing: set[str] | None = None,
+    output_key: str = "",
+) -> tuple[dict[str, bytes], set[str]]:
+    """{path: bytes} of every file to write, and the paths left as they are on disk.
+
+    With a cache and the previous output (`existing`), a page whose signature matches the one it
+    had when it was written is not rendered again.
+    """
+    cache = cache or BuildCache(None)
     env = make_env(templates)
     dates = feed_dates(corpus)
     references = formatted_references(corpus.papers, cache)
     topic_names = json.dumps({t.id: "\u2003" * t.depth + t.title for t in corpus.topics}, ensure_ascii=False)
-    files = {page.path: _render(env, page, corpus, topic_names) for page in pages(corpus, dates, references)}
+    shell = shell_signature(corpus, templates) if cache.enabled else ""
+    files: dict[str, bytes] = {}
+    kept: set[str] = set()
+    for page in pages(corpus, dates, references):
+        signature = page_signature(page.template, page.context, shell, references) if shell else ""
+        cache_key = f"{output_key}|{page.path}"  # signatures are per output folder
+        if signature and page.path in (existing or ()) and cache.get("pages", cache_key) == signature:
+            kept.add(page.path)
+            continue
+        files[page.path] = _render(env, page, corpus, topic_names)
+        if signature:
+            cache.put("pages", cache_key, signature)
     files.update(citation_files(corpus))
     files["papers.json"] = corpus_json(corpus)
     files.update(search_files(corpus))
     files.update(_static_files(static))
-    return files
+    return files, kept
 
 
 def _render(env: jinja2.Environment, page: Page, corpus: Corpus, topic_names: str = "") -> bytes:

@@ -23,8 +23,10 @@ class WriteStats:
     removed: int = 0
 
 
-def write_site(files: dict[str, bytes], out: Path) -> WriteStats:
-    stats = WriteStats()
+def write_site(files: dict[str, bytes], out: Path, kept: set[str] | None = None) -> WriteStats:
+    """Write `files`; `kept` are files of the previous build known to be unchanged (not re-rendered)."""
+    kept = kept or set()
+    stats = WriteStats(unchanged=len(kept))
     out.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(out)
     for relative in sorted(files):
@@ -35,13 +37,13 @@ def write_site(files: dict[str, bytes], out: Path) -> WriteStats:
         target.parent.mkdir(parents=True, exist_ok=True)
         _replace(target, files[relative])
         stats.written += 1
-    for relative in sorted(previous - set(files)):
+    for relative in sorted(previous - set(files) - kept):
         stale = out / relative
         if stale.is_file():
             stale.unlink()
             stats.removed += 1
             _remove_empty_parents(stale.parent, out)
-    _replace(out / MANIFEST, "".join(f"{name}\n" for name in sorted(files)).encode())
+    _replace(out / MANIFEST, "".join(f"{name}\n" for name in sorted(set(files) | kept)).encode())
     return stats
 
 

@@ -124,7 +124,7 @@ def build_with(paper_yaml: str) -> tuple[Report, dict[str, bytes] | None]:
         corpus = load(content, report)
         if corpus is None or not report.ok:
             return report, None
-        return report, render_site(corpus, ROOT / "templates", ROOT / "static")
+        return report, render_site(corpus, ROOT / "templates", ROOT / "static")[0]
 
 
 def check(paper_yaml: str) -> None:

@@ -84,3 +84,17 @@ def test_a_damaged_cache_is_ignored(maintainer: Path) -> None:
     (maintainer / ".survey-cache/cache.pickle").write_bytes(b"not a pickle")
     built, _ = incremental(maintainer)
     assert built == {**cold(maintainer), ".survey-manifest": built[".survey-manifest"]}
+
+
+def test_two_output_folders_do_not_share_page_signatures(maintainer: Path) -> None:
+    run("build", "--output", "one")
+    run("build", "--output", "two")
+    paper = maintainer / "content/papers/ouyang2022training.yaml"
+    paper.write_text(paper.read_text().replace("human feedback", "human feedback, again"))
+    run("build", "--output", "one")
+    paper.write_text(paper.read_text().replace("human feedback, again", "human feedback"))
+    code, _, _ = run("build", "--output", "two")  # same inputs as two's last build, one's signatures differ
+    assert code == 0
+    assert snapshot(maintainer / "two") | {".survey-manifest": b""} == cold(maintainer) | {
+        ".survey-manifest": b""
+    }

@@ -52,7 +52,10 @@ def browser() -> Iterator:
 
 
 def required(tool: str) -> str:
-    path = shutil.which(tool)
+    """The tool's path (this environment's own bin folder first), or skip, or fail when gates are required."""
+    path = shutil.which(
+        tool, path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    )
     if path:
         return path
     if os.environ.get("SURVEY_REQUIRE_BROWSER") == "1":

@@ -1,0 +1,58 @@
+"""What each page shows, as a hash, so an incremental build re-renders only pages whose inputs changed.
+
+A page's signature covers everything its template reads: the "shell" every page shares (templates,
+the generator's code, site settings, the topic tree, the survey's own paper) and the content hashes of
+the papers it lists or links, with the references and counts it prints. Pages that summarise the whole
+corpus (home, indexes, feeds, search, exports) have no signature and are always rendered. Only builds
+with the cache compute signatures: a paper loaded without it has no content hash.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from survey.cache import digest
+from survey.model import Corpus, Paper
+
+
+def shell_signature(corpus: Corpus, templates: Path) -> str:
+    parts = [repr(corpus.config), str(Path.cwd())]
+    for folder in (templates, Path(__file__).resolve().parent):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                parts.append(f"{path.relative_to(folder)}:{digest(path.read_bytes())}")
+    for topic in corpus.topics:
+        parent = topic.parent.id if topic.parent else ""
+        parts.append(
+            f"{topic.id}|{topic.title}|{topic.summary}|{topic.section}|{parent}|{len(topic.all_papers)}"
+        )
+    survey = corpus.survey_paper
+    parts.append(survey.source_digest if survey else "")
+    return digest("\n".join(parts).encode())
+
+
+def _papers(papers: list[Paper]) -> str:
+    return ",".join(f"{p.key}:{p.source_digest}" for p in papers)
+
+
+def page_signature(template: str, context: dict, shell: str, references: dict[str, dict[str, str]]) -> str:
+    """The signature of one page, or "" when the page depends on the whole corpus."""
+    if template == "paper.html":
+        paper: Paper = context["paper"]
+        involved = [paper, *(r.paper for r in paper.relations), *paper.same_authors, *paper.related]
+        relations = ",".join(f"{r.label}>{r.paper.key}" for r in paper.relations)
+        body = f"{relations}|{references[paper.key]}"
+    elif template == "author.html":
+        involved, body = context["author"].papers, context["author"].name
+    elif template == "year.html":
+        involved, body = context["year"].papers, str(context["year"].year)
+    elif template == "venue.html":
+        involved, body = context["venue"].papers, context["venue"].name
+    elif template == "topic.html":
+        topic = context["topic"]
+        involved, body = topic.all_papers, f"{topic.id}|{topic.intro_html}|{context['edit_url']}"
+    else:
+        return ""
+    if not all(p.source_digest for p in involved):  # loaded without the cache: never skip
+        return ""
+    return digest(f"{shell}|{template}|{body}|{_papers(involved)}".encode())
