@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,3 +30,39 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     lay_out(tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled corpus built once per test run, into a folder named `site` (so its parent can serve
+    it under the sub-path /site/)."""
+    from survey.cli import main
+
+    out = tmp_path_factory.mktemp("bundled") / "site"
+    argv = ["build", "--no-cache", "--content", str(ROOT / "content"), "--output", str(out)]
+    assert main(argv, io.StringIO(), io.StringIO()) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def corpus():  # type: ignore[no-untyped-def]
+    """The bundled corpus, loaded and linked."""
+    from survey.diagnostics import Report
+    from survey.pipeline import load
+
+    report = Report()
+    loaded = load(ROOT / "content", report)
+    assert report.ok, report.lines()
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """Debian's chromium driven by Playwright, shared by the browser tests."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    from browser import launch
+
+    with playwright_api.sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()

@@ -3,41 +3,16 @@
 from __future__ import annotations
 
 import functools
-import io
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from browser import launch
-from conftest import ROOT
-
-from survey.cli import main
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 PAGES = ["index.html", "topics/outer-alignment/index.html", "papers/ouyang2022training/index.html"]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "site"
-    assert (
-        main(
-            ["build", "--content", str(ROOT / "content"), "--output", str(out)], io.StringIO(), io.StringIO()
-        )
-        == 0
-    )
-    return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with playwright_api.sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

@@ -14,8 +14,6 @@ import pytest
 from conftest import ROOT
 
 from survey.cli import main
-from survey.diagnostics import Report
-from survey.pipeline import load
 
 BASE = "https://example.org/atlas/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -32,12 +30,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("exports")
     build(out, "--base-url", BASE)
     return out
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    report = Report()
-    return load(ROOT / "content", report)
 
 
 def bib_keys(path: Path) -> list[str]:

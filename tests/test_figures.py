@@ -8,31 +8,11 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from conftest import ROOT
 
 from survey.cli import main
-from survey.diagnostics import Report
-from survey.pipeline import load
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("figures") / "site"
-    assert (
-        main(
-            ["build", "--content", str(ROOT / "content"), "--output", str(out)], io.StringIO(), io.StringIO()
-        )
-        == 0
-    )
-    return out
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load(ROOT / "content", Report())
 
 
 def svg(page: Path, figure_id: str) -> ET.Element:

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import launch
 from conftest import ROOT
-
-from survey.cli import main
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 AXE = Path(__file__).resolve().parent / "vendor/axe-4.10.2.min.js"
@@ -29,26 +24,6 @@ PAGES = [
     "stats/index.html",
     "papers/index.html",
 ]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("quality") / "site"
-    assert (
-        main(
-            ["build", "--content", str(ROOT / "content"), "--output", str(out)], io.StringIO(), io.StringIO()
-        )
-        == 0
-    )
-    return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with playwright_api.sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 def required(tool: str) -> str:

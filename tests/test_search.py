@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import functools
-import io
 import threading
-from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from browser import launch
-from conftest import ROOT
 
-from survey.cli import main
 from survey.search import shard_of, tokens
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -22,26 +17,6 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("search") / "site"
-    assert (
-        main(
-            ["build", "--content", str(ROOT / "content"), "--output", str(out)], io.StringIO(), io.StringIO()
-        )
-        == 0
-    )
-    return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with playwright_api.sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 def live_titles(browser, url: str, query: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -138,14 +113,6 @@ def expected_count(corpus, topic: str, venue: str) -> int:
         for p in corpus.papers
         if topic in p.facet_topics and p.venue_ref is not None and p.venue_ref.name == venue
     )
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    from survey.diagnostics import Report
-    from survey.pipeline import load
-
-    return load(ROOT / "content", Report())
 
 
 def test_two_filters_stack_with_counts_in_the_url_and_survive_reload(browser, site: Path, corpus) -> None:

@@ -12,11 +12,8 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
-from conftest import ROOT
 
 from survey.cli import main
-from survey.diagnostics import Report
-from survey.pipeline import load
 
 RESOURCE_ATTRIBUTES = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
                        ("source", "src"), ("video", "src"), ("audio", "src"), ("embed", "src"),
@@ -46,24 +43,6 @@ def parse(path: Path) -> LinkCollector:
     collector = LinkCollector()
     collector.feed(path.read_text(encoding="utf-8"))
     return collector
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    code = main(
-        ["build", "--content", str(ROOT / "content"), "--output", str(out)], io.StringIO(), io.StringIO()
-    )
-    assert code == 0
-    return out
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    report = Report()
-    loaded = load(ROOT / "content", report)
-    assert report.ok, report.lines()
-    return loaded
 
 
 @pytest.fixture(scope="module")
