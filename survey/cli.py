@@ -16,6 +16,7 @@ from typing import TextIO
 from survey import __version__
 from survey.diagnostics import Report
 from survey.pipeline import Project, build, load
+from survey.progress import reporter
 from survey.render import TemplateFailure
 
 
@@ -114,7 +115,14 @@ def run_build(
     if base_url is not None and not base_url.endswith("/"):
         base_url += "/"
     try:
-        stats = build(Project.at(content), output, report, base_url=base_url, use_cache=use_cache)
+        stats = build(
+            Project.at(content),
+            output,
+            report,
+            base_url=base_url,
+            use_cache=use_cache,
+            progress=reporter(stderr),
+        )
     except TemplateFailure as failure:
         report.error(failure.path, failure.line, f"template error: {failure.message}")
         stats = None

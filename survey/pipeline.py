@@ -15,6 +15,7 @@ from survey.diagnostics import Report
 from survey.link import link
 from survey.model import Corpus
 from survey.papers import load_papers
+from survey.progress import Progress, no_progress
 from survey.render import render_site
 from survey.taxonomy import load_taxonomy
 from survey.validate import validate
@@ -64,7 +65,12 @@ def load(
 
 
 def build(
-    project: Project, out: Path, report: Report, base_url: str | None = None, use_cache: bool = True
+    project: Project,
+    out: Path,
+    report: Report,
+    base_url: str | None = None,
+    use_cache: bool = True,
+    progress: Progress = no_progress,
 ) -> WriteStats | None:
     """Load, render everything in memory, and only then write; None (reported) on errors."""
     cache = BuildCache(CACHE_DIR if use_cache else None)
@@ -77,7 +83,9 @@ def build(
     if corpus is None or not report.ok:
         return None
     existing = {name for name in read_manifest(out) if (out / name).is_file()} if use_cache else set()
-    files, kept = render_site(corpus, project.templates, project.static, cache, existing, str(out.resolve()))
+    files, kept = render_site(
+        corpus, project.templates, project.static, cache, existing, str(out.resolve()), progress
+    )
     stats = write_site(files, out, kept)
     cache.put("build", "fingerprint", stamp)
     cache.save()

@@ -24,6 +24,7 @@ from survey.cite import entry_type, formatted_references, is_preprint
 from survey.exports import absolute, citation_files, corpus_json, feed_dates, newest
 from survey.markup import plain_text, relink
 from survey.model import Author, Corpus, Paper, Topic, slugify
+from survey.progress import Progress, no_progress
 from survey.search import search_files
 from survey.signatures import page_signature, shell_signature
 
@@ -130,6 +131,7 @@ def render_site(
     cache: BuildCache | None = None,
     existing: set[str] | None = None,
     output_key: str = "",
+    progress: Progress = no_progress,
 ) -> tuple[dict[str, bytes], set[str]]:
     """{path: bytes} of every file to write, and the paths left as they are on disk.
 
@@ -144,7 +146,9 @@ def render_site(
     shell = shell_signature(corpus, templates) if cache.enabled else ""
     files: dict[str, bytes] = {}
     kept: set[str] = set()
-    for page in pages(corpus, dates, references):
+    all_pages = list(pages(corpus, dates, references))
+    for done, page in enumerate(all_pages, 1):
+        progress("rendering pages", done, len(all_pages))
         signature = page_signature(page.template, page.context, shell, references) if shell else ""
         cache_key = f"{output_key}|{page.path}"  # signatures are per output folder
         if signature and page.path in (existing or ()) and cache.get("pages", cache_key) == signature:
