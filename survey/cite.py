@@ -116,7 +116,7 @@ def formatted_references(papers: list[Paper], cache: BuildCache | None = None) -
         entry = Entry(entry_type(paper), fields=fields, persons={"author": persons})
         entry.key = paper.key
         entries.append(entry)
-        cache_key = digest(bibtex_entry(paper).encode())
+        cache_key = digest((paper.bibtex or bibtex_entry(paper)).encode())  # the entry link() already made
         html = cache.get("references", cache_key)
         if html is None:
             html = style.format_entry("", entry).text.render(backend).replace("\n", " ")
