@@ -68,16 +68,25 @@ class BuildCache:
         temp.replace(self.folder / "cache.pickle")
 
 
+CODE = Path(__file__).resolve().parent  # the generator's own code is an input of every build
+
+
+def folder_digests(folder: Path) -> list[str]:
+    """`relative/path:hash` for every file below `folder` (none when it does not exist)."""
+    if not folder.is_dir():
+        return []
+    return [
+        f"{path.relative_to(folder).as_posix()}:{digest(path.read_bytes())}"
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+
+
 def fingerprint(folders: list[Path], options: str) -> str:
     """One hash of every input file's path and bytes, the generator's code, git HEAD and options."""
-    parts = [options]
-    code = Path(__file__).resolve().parent
-    for folder in [*folders, code]:
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts:
-                    parts.append(f"{path.relative_to(folder).as_posix()}:{digest(path.read_bytes())}")
-    parts.append(_git_head(folders[0]))
+    parts = [options, _git_head(folders[0])]
+    for folder in [*folders, CODE]:
+        parts += folder_digests(folder)
     return digest("\n".join(parts).encode())
 
 

@@ -189,28 +189,30 @@ def _layered(papers: list[Paper], edges: list[tuple[Paper, Paper, str]]) -> dict
     row: dict[str, float] = {}
     for year in years:
         placed = columns[year]
-        wanted = {
-            p.key: (sum(row[n] for n in neighbours[p.key] if n in row) / max(1, sum(n in row for n in neighbours[p.key])))
-            if any(n in row for n in neighbours[p.key]) else index
-            for index, p in enumerate(placed)
-        }  # fmt: skip
+        wanted = {p.key: _mean_row(neighbours[p.key], row, default=index) for index, p in enumerate(placed)}
         for index, paper in enumerate(sorted(placed, key=lambda p: (wanted[p.key], p.key))):
             row[paper.key] = index
     return {p.key: (years.index(p.year), row[p.key]) for p in papers}
+
+
+def _mean_row(keys: list[str], row: dict[str, float], default: float) -> float:
+    """The mean row of the already placed papers among `keys` (the barycentre), else `default`."""
+    rows = [row[key] for key in keys if key in row]
+    return sum(rows) / len(rows) if rows else default
 
 
 def relation_graph(
     papers: list[Paper], root: str, figure_id: str, title: str, focus: Paper | None = None
 ) -> str:
     """Typed relations among `papers`, laid out by year; empty when there are none."""
-    keys = {p.key for p in papers}
-    edges = []
-    for paper in papers:
-        for kind, targets in paper.relation_keys.items():
-            for key in targets:
-                other = next((p for p in papers if p.key == key), None)
-                if other is not None and other is not paper and key in keys:
-                    edges.append((paper, other, kind))
+    by_key = {p.key: p for p in papers}
+    edges = [
+        (paper, by_key[key], kind)
+        for paper in papers
+        for kind, targets in paper.relation_keys.items()
+        for key in targets
+        if key in by_key and by_key[key] is not paper
+    ]
     if not edges:
         return ""
     linked = {p.key for a, b, _ in edges for p in (a, b)}

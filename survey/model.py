@@ -15,6 +15,8 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from survey.markup import plain_text
+
 RELATION_KINDS = ("builds_on", "compares_with", "critiques", "evaluates")
 
 # How a relation reads on the paper that declares it, and on the paper it points to.
@@ -158,6 +160,11 @@ class Paper:
     @property
     def page_url(self) -> str:
         return f"papers/{self.key}/index.html"
+
+    @cached_property
+    def summary_text(self) -> str:
+        """The summary as plain text (descriptions, search, sentence count), computed once."""
+        return plain_text(self.summary_html)
 
     @property
     def facet_topics(self) -> list[str]:

@@ -22,7 +22,7 @@ from survey import __version__, figures
 from survey.cache import BuildCache
 from survey.cite import entry_type, formatted_references, is_preprint
 from survey.exports import absolute, citation_files, corpus_json, feed_dates, newest
-from survey.markup import plain_text, relink
+from survey.markup import relink
 from survey.model import Author, Corpus, Paper, Topic, slugify
 from survey.progress import Progress, no_progress
 from survey.search import search_files
@@ -58,7 +58,6 @@ def make_env(templates: Path) -> jinja2.Environment:
     env.filters["url"] = url_filter
     env.filters["relink"] = relink_filter
     env.filters["author_list"] = author_list
-    env.filters["plain"] = plain_text
     env.filters["json_ld"] = json_ld
     env.filters["absolute"] = absolute_filter
     env.globals["figures"] = Figures
@@ -298,7 +297,7 @@ def scholarly_article(corpus: Corpus, paper: Paper) -> dict[str, Any]:
         "author": [{"@type": "Person", "name": name} for name in paper.author_names],
         "datePublished": str(paper.year),
         "about": [topic.title for topic in paper.topics],
-        "description": plain_text(paper.summary_html),
+        "description": paper.summary_text,
     }
     if paper.venue and not is_preprint(paper):
         data["isPartOf"] = {"@type": "PublicationIssue", "name": paper.venue}

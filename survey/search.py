@@ -16,7 +16,6 @@ import re
 import unicodedata
 from collections import defaultdict
 
-from survey.markup import plain_text
 from survey.model import Corpus, Paper
 
 FIELD_WEIGHTS = {"title": 6, "authors": 5, "year": 3, "venue": 3, "topics": 3, "tags": 3, "summary": 1}
@@ -53,12 +52,12 @@ def _fields(paper: Paper) -> dict[str, str]:
         "venue": paper.venue,
         "topics": " ".join(t.title for t in paper.topics),
         "tags": " ".join(tag.replace("-", " ") + " " + tag.replace("-", "") for tag in paper.tags),
-        "summary": plain_text(paper.summary_html),
+        "summary": paper.summary_text,
     }
 
 
 def _card(paper: Paper) -> list:
-    summary = plain_text(paper.summary_html)
+    summary = paper.summary_text
     if len(summary) > SNIPPET_CHARS:
         summary = summary[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
     names = paper.author_names

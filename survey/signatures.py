@@ -11,16 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from survey.cache import digest
+from survey.cache import CODE, digest, folder_digests
 from survey.model import Corpus, Paper
 
 
 def shell_signature(corpus: Corpus, templates: Path) -> str:
-    parts = [repr(corpus.config), str(Path.cwd())]
-    for folder in (templates, Path(__file__).resolve().parent):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                parts.append(f"{path.relative_to(folder)}:{digest(path.read_bytes())}")
+    parts = [repr(corpus.config), str(Path.cwd()), *folder_digests(templates), *folder_digests(CODE)]
     for topic in corpus.topics:
         parent = topic.parent.id if topic.parent else ""
         parts.append(

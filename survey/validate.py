@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 
 from survey.diagnostics import Report, did_you_mean
-from survey.markup import Reference, plain_text
+from survey.markup import Reference
 from survey.model import Corpus, Paper, Topic
 
 ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}$")
@@ -92,7 +92,7 @@ def check_identifiers(paper: Paper, corpus: Corpus, report: Report) -> None:
 
 
 def check_summary(paper: Paper, corpus: Corpus, report: Report) -> None:
-    sentences = SENTENCE_END.findall(plain_text(paper.summary_html))
+    sentences = SENTENCE_END.findall(paper.summary_text)
     if len(sentences) < MIN_SUMMARY_SENTENCES:
         report.error(
             paper.path,

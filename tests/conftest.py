@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import shutil
+import threading
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -54,6 +57,21 @@ def corpus():  # type: ignore[no-untyped-def]
     loaded = load(ROOT / "content", report)
     assert report.ok, report.lines()
     return loaded
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def sub_path_server(site: Path) -> Iterator[str]:
+    """Serves the folder above the site, so the site lives at /site/ like a GitHub Pages project site."""
+    handler = functools.partial(QuietHandler, directory=str(site.parent))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/{site.name}/"
+    server.shutdown()
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -13,22 +9,6 @@ import pytest
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 PAGES = ["index.html", "topics/outer-alignment/index.html", "papers/ouyang2022training/index.html"]
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def sub_path_server(site: Path) -> Iterator[str]:
-    """Serves the folder above the site, so the site lives at /site/ like a project site."""
-    handler = functools.partial(QuietHandler, directory=str(site.parent))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/site/"
-    server.shutdown()
 
 
 def visit(browser, url: str) -> tuple[list[str], list[str], object]:  # type: ignore[no-untyped-def]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -12,11 +9,6 @@ import pytest
 from survey.search import shard_of, tokens
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 def live_titles(browser, url: str, query: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -47,18 +39,12 @@ def test_exact_words_find_the_paper_from_disk(browser, site: Path) -> None:
     assert titles[0] == "Deep Reinforcement Learning from Human Preferences"
 
 
-def test_search_over_http_under_a_sub_path(browser, site: Path) -> None:
-    handler = functools.partial(QuietHandler, directory=str(site.parent))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        base = f"http://127.0.0.1:{server.server_port}/{site.name}/"
-        assert live_titles(browser, base + "index.html", "sleper agnts")[0].startswith("Sleeper Agents")
-        assert live_titles(browser, base + "papers/index.html", "zzqxvw") == []
-        titles = live_titles(browser, base + "topics/debate/index.html", "ouyang instruction")
-        assert titles[0] == "Training language models to follow instructions with human feedback"
-    finally:
-        server.shutdown()
+def test_search_over_http_under_a_sub_path(browser, sub_path_server: str) -> None:
+    base = sub_path_server
+    assert live_titles(browser, base + "index.html", "sleper agnts")[0].startswith("Sleeper Agents")
+    assert live_titles(browser, base + "papers/index.html", "zzqxvw") == []
+    titles = live_titles(browser, base + "topics/debate/index.html", "ouyang instruction")
+    assert titles[0] == "Training language models to follow instructions with human feedback"
 
 
 def test_misspelt_title_and_author_words_still_find_it(browser, site: Path) -> None:
