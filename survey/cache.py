@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = Path(".survey-cache")
-FORMAT = 2  # bump when cached objects change shape
+FORMAT = 3  # bump when cached objects change shape
 
 
 def digest(data: bytes) -> str:

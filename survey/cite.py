@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from survey.cache import BuildCache, digest
 from survey.model import Paper
+from survey.parallel import Tick, share, split_work
+from survey.progress import Progress, no_progress
 
 JOURNALS = re.compile(
     r"^(TACL|TMLR|JMLR|Science|Nature|Distill|Minds and Machines|ACM Computing Surveys"
@@ -93,40 +98,105 @@ def is_preprint(paper: Paper) -> bool:
     return not paper.venue or paper.venue.lower() == "arxiv"
 
 
-def formatted_references(papers: list[Paper], cache: BuildCache | None = None) -> dict[str, dict[str, str]]:
+def formatted_references(
+    papers: list[Paper], cache: BuildCache | None = None, workers: int = 1, progress: Progress = no_progress
+) -> dict[str, dict[str, str]]:
     """{key: {"plain": html, "alpha": html}}: each reference formatted by pybtex's styles.
 
     pybtex's plain and alpha styles share one entry template (unsrt) and differ only in the
-    label, so each entry is formatted once (and cached by its fields) and given its alpha label
-    (e.g. [OWJ+22]), which depends on the whole corpus.
+    label, so each entry is formatted once, with its own alpha label (e.g. [OWJ+22]); both are
+    cached by the entry's BibTeX and made on every core when many are new. Labels that collide
+    across the corpus are then told apart (OWJ+22a, OWJ+22b) the way pybtex's alpha style does.
     """
-    from pybtex.database import Entry, Person
+    cache = cache or BuildCache(None)
+    cache_keys = [digest(paper.bibtex.encode()) for paper in papers]
+    done: dict[str, tuple[str, str]] = {key: cache.get("references", key) for key in cache_keys}
+    missing = [(key, paper) for key, paper in zip(cache_keys, papers, strict=True) if done[key] is None]
+    parts = split_work(
+        lambda index, count, tick: _format_references(share(missing, index, count), tick),
+        workers if len(missing) > 1 else 1,
+        "formatting references",
+        len(missing),
+        progress,
+    )
+    for part in parts:
+        for key, formatted in part.items():
+            done[key] = formatted
+            cache.put("references", key, formatted)
+    labels = _disambiguated([done[key][1] for key in cache_keys])
+    return {
+        paper.key: {"plain": done[key][0], "alpha": f"[{label}] {done[key][0]}"}
+        for paper, key, label in zip(papers, cache_keys, labels, strict=True)
+    }
+
+
+def _format_references(papers: list[tuple[str, Paper]], tick: Tick) -> dict[str, tuple[str, str]]:
+    """{cache key: (HTML in pybtex's plain style, alpha label before disambiguation)}."""
     from pybtex.plugin import find_plugin
 
-    cache = cache or BuildCache(None)
     style = find_plugin("pybtex.style.formatting", "plain")()
+    style.format_name = _remembered(style.format_name)
+    labels = find_plugin("pybtex.style.labels", "alpha")()
     backend = find_plugin("pybtex.backends", "html")()
-    entries, texts = [], []
-    for paper in papers:
-        persons = [Person(escape(name)) for name in paper.author_names] + (
-            [Person("others")] if paper.et_al else []
-        )
-        fields = dict(bibtex_fields(paper))
-        fields.pop("author")
-        entry = Entry(entry_type(paper), fields=fields, persons={"author": persons})
-        entry.key = paper.key
-        entries.append(entry)
-        cache_key = digest((paper.bibtex or bibtex_entry(paper)).encode())  # the entry link() already made
-        html = cache.get("references", cache_key)
-        if html is None:
-            html = style.format_entry("", entry).text.render(backend).replace("\n", " ")
-            cache.put("references", cache_key, html)
-        texts.append(html)
-    labels = find_plugin("pybtex.style.labels", "alpha")().format_labels(entries)
-    return {
-        entry.key: {"plain": html, "alpha": f"[{label}] {html}"}
-        for entry, label, html in zip(entries, labels, texts, strict=True)
-    }
+    persons: dict[str, Any] = {}
+    formatted = {}
+    for number, (key, paper) in enumerate(papers, 1):
+        entry = pybtex_entry(paper, persons)
+        html = style.format_entry("", entry).text.render(backend).replace("\n", " ")
+        formatted[key] = (html, labels.format_label(entry))
+        if number % 100 == 0:
+            tick(100)
+    return formatted
+
+
+def pybtex_entry(paper: Paper, persons: dict[str, Any] | None = None) -> Any:
+    """The paper as a pybtex Entry, with the fields of its BibTeX entry; `persons` reuses parsed names."""
+    from pybtex.database import Entry, Person
+
+    persons = {} if persons is None else persons
+    names = [escape(name) for name in paper.author_names] + (["others"] if paper.et_al else [])
+    for name in names:
+        if name not in persons:
+            persons[name] = Person(name)
+    fields = dict(bibtex_fields(paper))
+    fields.pop("author")
+    entry = Entry(entry_type(paper), fields=fields, persons={"author": [persons[name] for name in names]})
+    entry.key = paper.key
+    return entry
+
+
+def _disambiguated(labels: list[str]) -> list[str]:
+    """Alpha labels in corpus order, with collisions suffixed a, b, ... by pybtex's own rule."""
+    from pybtex.plugin import find_plugin
+
+    alpha = find_plugin("pybtex.style.labels", "alpha")
+
+    class Known(alpha):  # type: ignore[misc, valid-type]
+        def format_label(self, entry: Any) -> str:
+            return entry.label
+
+    return list(Known().format_labels([_Labelled(label) for label in labels]))
+
+
+@dataclass
+class _Labelled:
+    label: str
+
+
+def _remembered(format_name: Callable[..., Any]) -> Callable[..., Any]:
+    """The style's name formatter, formatting each distinct name once (authors recur across papers).
+
+    pybtex accepts formatted text where it expects a name template, so the text is what is kept.
+    """
+    done: dict[tuple[str, bool], Any] = {}
+
+    def remembered(person: Any, abbr: bool = False) -> Any:
+        key = (str(person), abbr)
+        if key not in done:
+            done[key] = format_name(person, abbr).format_data(None)
+        return done[key]
+
+    return remembered
 
 
 def csl_item(paper: Paper) -> dict:

@@ -36,6 +36,10 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="public URL of the site, ending in / (overrides site.yaml's base_url)",
     )
+    build_cmd.add_argument(
+        "--jobs", type=int, default=0, metavar="N",
+        help="processes to render with (default: one per core for large corpora)",
+    )  # fmt: skip
 
     check_cmd = commands.add_parser("check", help="validate the corpus; write nothing")
     _content_option(check_cmd)
@@ -84,7 +88,13 @@ def main(
         return run_check(args.content, args.format, stdout, stderr)
     if args.command == "build":
         return run_build(
-            args.content, args.output, stdout, stderr, base_url=args.base_url, use_cache=not args.no_cache
+            args.content,
+            args.output,
+            stdout,
+            stderr,
+            base_url=args.base_url,
+            use_cache=not args.no_cache,
+            workers=args.jobs,
         )
     from survey.serve import serve  # only the server needs http.server
 
@@ -109,6 +119,7 @@ def run_build(
     stderr: TextIO,
     base_url: str | None = None,
     use_cache: bool = True,
+    workers: int = 0,
 ) -> int:
     started = time.perf_counter()
     report = Report()
@@ -122,6 +133,7 @@ def run_build(
             base_url=base_url,
             use_cache=use_cache,
             progress=reporter(stderr),
+            workers=workers,
         )
     except TemplateFailure as failure:
         report.error(failure.path, failure.line, f"template error: {failure.message}")

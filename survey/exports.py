@@ -11,7 +11,7 @@ import json
 from datetime import date
 from typing import Any
 
-from survey.cite import bibtex_entry, csl_item, ris_record
+from survey.cite import ris_record
 from survey.history import first_added_dates
 from survey.model import Corpus, Paper, Topic
 
@@ -19,29 +19,55 @@ FEED_LIMIT = 50
 
 
 def to_json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    """JSON with one list item or mapping entry per line: readable in a diff, and written by the
+    C encoder (json's pretty-printer is pure Python, and was the slowest part of the exports)."""
+    return (_lines(data, top=True) + "\n").encode("utf-8")
+
+
+def _lines(data: Any, top: bool = False) -> str:
+    if isinstance(data, list) and data:
+        return "[\n" + ",\n".join(_compact(item) for item in data) + "\n]"
+    if isinstance(data, dict) and top:
+        entries = (f"{_compact(key)}: {_lines(data[key])}" for key in sorted(data))
+        return "{\n" + ",\n".join(entries) + "\n}"
+    return _compact(data)
+
+
+def _compact(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def bib_file(papers: list[Paper]) -> bytes:
-    return "\n".join(bibtex_entry(p) for p in sorted(papers, key=lambda p: p.key)).encode("utf-8")
+    return "\n".join(p.bibtex for p in sorted(papers, key=lambda p: p.key)).encode("utf-8")
 
 
 def csl_file(papers: list[Paper]) -> bytes:
-    return to_json([csl_item(p) for p in sorted(papers, key=lambda p: p.key)])
+    return to_json([p.csl for p in sorted(papers, key=lambda p: p.key)])
 
 
-def citation_files(corpus: Corpus) -> dict[str, bytes]:
-    files: dict[str, bytes] = {"all.bib": bib_file(corpus.papers), "all.csl.json": csl_file(corpus.papers)}
-    for paper in corpus.papers:
-        base = paper.page_url.removesuffix("index.html")
-        files[base + f"{paper.key}.bib"] = bibtex_entry(paper).encode("utf-8")
-        files[base + f"{paper.key}.json"] = csl_file([paper])
-        files[base + f"{paper.key}.ris"] = ris_record(paper).encode("utf-8")
-    for topic in corpus.topics:
-        base = topic.url.removesuffix("index.html")
-        files[base + f"{topic.id}.bib"] = bib_file(topic.all_papers)
-        files[base + f"{topic.id}.json"] = csl_file(topic.all_papers)
-    return files
+def paper_citation_files(paper: Paper, paths: tuple[str, str, str]) -> dict[str, bytes]:
+    """The paper's BibTeX, CSL-JSON and RIS files, at `paths` in that order."""
+    bib, csl, ris = paths
+    return {
+        bib: paper.bibtex.encode("utf-8"),
+        csl: csl_file([paper]),
+        ris: ris_record(paper).encode("utf-8"),
+    }
+
+
+def topic_citation_files(topic: Topic, paths: tuple[str, str]) -> dict[str, bytes]:
+    """BibTeX and CSL-JSON of every paper under the topic, at `paths` in that order."""
+    bib, csl = paths
+    return {bib: bib_file(topic.all_papers), csl: csl_file(topic.all_papers)}
+
+
+def corpus_files(corpus: Corpus) -> dict[str, bytes]:
+    """The whole corpus as BibTeX, CSL-JSON and papers.json."""
+    return {
+        "all.bib": bib_file(corpus.papers),
+        "all.csl.json": csl_file(corpus.papers),
+        "papers.json": corpus_json(corpus),
+    }
 
 
 def corpus_json(corpus: Corpus) -> bytes:

@@ -10,7 +10,7 @@ import heapq
 import re
 from collections import Counter, defaultdict
 
-from survey.cite import bibtex_entry
+from survey.cite import bibtex_entry, csl_item
 from survey.model import (
     RELATION_LABELS,
     Author,
@@ -28,6 +28,7 @@ from survey.taxonomy import walk
 SAME_AUTHOR_LIMIT = 10
 RELATED_LIMIT = 5
 RELATED_FILL = 20  # newest papers of each topic considered besides those sharing a tag
+RELATED_TAG_FILL = 60  # newest papers considered from each (topic, tag) pair
 
 
 def newest_first(papers: list[Paper]) -> list[Paper]:
@@ -52,6 +53,7 @@ def link(config: SiteConfig, content_dir, roots: list[Topic], papers: list[Paper
         paper.same_authors = _same_authors(paper)
         paper.related = _related(paper, by_topic, by_topic_tag)
         paper.bibtex = bibtex_entry(paper)
+        paper.csl = csl_item(paper)
     return corpus
 
 
@@ -145,14 +147,14 @@ def _related(
 ) -> list[Paper]:
     """Papers sharing the most topics (2 points each) and tags (1 point each), not already related.
 
-    Candidates are the papers that share a topic and a tag with this one, plus the newest few of
-    each of its topics, so the cost stays small however large a topic grows.
+    Candidates are the newest papers that share a topic and a tag with this one, plus the newest
+    few of each of its topics, so the cost stays small however large a topic grows.
     """
     linked = {r.paper.key for r in paper.relations} | {paper.key}
     others: dict[str, Paper] = {}
     for topic in paper.topic_ids:
         for tag in paper.tags:
-            others.update((p.key, p) for p in by_topic_tag.get((topic, tag), ()))
+            others.update((p.key, p) for p in by_topic_tag.get((topic, tag), ())[:RELATED_TAG_FILL])
         others.update((p.key, p) for p in by_topic.get(topic, ())[:RELATED_FILL])
     topics, tags = set(paper.topic_ids), set(paper.tags)
     scored = [

@@ -156,6 +156,7 @@ class Paper:
     same_authors: list[Paper] = field(default_factory=list, repr=False)
     related: list[Paper] = field(default_factory=list, repr=False)
     bibtex: str = ""
+    csl: dict = field(default_factory=dict, repr=False)  # the CSL-JSON item, made once for every export
 
     @property
     def page_url(self) -> str:

@@ -14,10 +14,11 @@ from datetime import date
 from pathlib import Path
 
 from survey.cache import BuildCache, digest
-from survey.diagnostics import Report
+from survey.diagnostics import Diagnostic, Report
 from survey.latex import latex_to_unicode
 from survey.markup import Reference, render_markdown
 from survey.model import RELATION_KINDS, Paper
+from survey.parallel import Tick, share, split_work, worker_count
 from survey.read import BibEntry, LineDict, flat_lines, read_bibtex, read_yaml
 from survey.schema import check_shape
 
@@ -32,35 +33,65 @@ class LoadedPaper:
     references: list[tuple[Reference, int]]  # internal links in the summary, with their line
 
 
-def load_papers(content_dir: Path, report: Report, cache: BuildCache | None = None) -> list[LoadedPaper]:
+def load_papers(
+    content_dir: Path, report: Report, cache: BuildCache | None = None, workers: int = 1
+) -> list[LoadedPaper]:
+    """Every paper file, parsed; files parsed before (same path, same bytes) come from the cache.
+
+    New or changed files are parsed on every core when there are many (a cold build).
+    """
     folder = content_dir / "papers"
     if not folder.is_dir():
         report.error(folder, 0, "no papers folder; create it and add one YAML file per paper")
         return []
     cache = cache or BuildCache(None)
-    loaded = [_cached_paper(path, report, cache) for path in sorted(folder.iterdir()) if _is_paper(path)]
+    loaded: dict[Path, LoadedPaper | None] = {}
+    to_parse: list[tuple[Path, str]] = []
     for path in sorted(folder.iterdir()):
         if path.suffix == ".yml" or (path.is_file() and path.suffix not in (".yaml", ".md")):
             report.error(path, 0, "not a paper file; paper files end in .yaml")
-    return [item for item in loaded if item is not None]
+        if not _is_paper(path):
+            continue
+        source = digest(path.read_bytes()) if cache.enabled else ""
+        stored = cache.get("papers", _cache_key(path, source)) if cache.enabled else None
+        if stored is not None:
+            loaded[path] = pickle.loads(stored)  # written by this program
+        else:
+            to_parse.append((path, source))
+    parts = split_work(
+        lambda index, count, tick: _parse_share(share(to_parse, index, count), report.root, tick),
+        worker_count(workers, len(to_parse)),
+        "reading papers",
+        len(to_parse),
+    )
+    for part in parts:
+        for path, source, paper, diagnostics in part:
+            report.diagnostics.extend(diagnostics)
+            loaded[path] = paper
+            if paper is not None and cache.enabled and not diagnostics:
+                stored = pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL)
+                cache.put("papers", _cache_key(path, source), stored)
+    return [loaded[path] for path in sorted(loaded) if loaded[path] is not None]  # type: ignore[misc]
 
 
-def _cached_paper(path: Path, report: Report, cache: BuildCache) -> LoadedPaper | None:
-    """A paper file parsed before (same path, same bytes) comes from the cache, unchanged."""
-    if not cache.enabled:
-        return _load_paper(path, report)
-    source = digest(path.read_bytes())
-    key = f"{Path.cwd()}|{path}|{source}"
-    stored = cache.get("papers", key)
-    if stored is not None:
-        return pickle.loads(stored)  # written by this program
-    before = len(report.diagnostics)
-    loaded = _load_paper(path, report)
-    if loaded is not None:
-        loaded.paper.source_digest = source
-        if len(report.diagnostics) == before:
-            cache.put("papers", key, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
-    return loaded
+def _cache_key(path: Path, source: str) -> str:
+    return f"{Path.cwd()}|{path}|{source}"
+
+
+def _parse_share(
+    files: list[tuple[Path, str]], root: Path, tick: Tick
+) -> list[tuple[Path, str, LoadedPaper | None, list[Diagnostic]]]:
+    """Parse these files: (path, content hash, paper or None, the diagnostics it raised)."""
+    parsed = []
+    for number, (path, source) in enumerate(files, 1):
+        report = Report(root)
+        loaded = _load_paper(path, report)
+        if loaded is not None:
+            loaded.paper.source_digest = source
+        parsed.append((path, source, loaded, report.diagnostics))
+        if number % 100 == 0:
+            tick(100)
+    return parsed
 
 
 def _is_paper(path: Path) -> bool:

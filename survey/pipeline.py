@@ -19,7 +19,7 @@ from survey.progress import Progress, no_progress
 from survey.render import render_site
 from survey.taxonomy import load_taxonomy
 from survey.validate import validate
-from survey.write import WriteStats, output_intact, read_manifest, write_site
+from survey.write import WriteStats, commit, output_intact, read_manifest
 
 
 @dataclass
@@ -45,7 +45,11 @@ def default_root() -> Path:
 
 
 def load(
-    content_dir: Path, report: Report, base_url: str | None = None, cache: BuildCache | None = None
+    content_dir: Path,
+    report: Report,
+    base_url: str | None = None,
+    cache: BuildCache | None = None,
+    workers: int = 0,
 ) -> Corpus | None:
     """Read, model, link and validate the corpus; None when it cannot be built."""
     if not content_dir.is_dir():
@@ -55,7 +59,7 @@ def load(
     if config is not None and base_url is not None:
         config = replace(config, base_url=base_url)
     roots, intro_refs = load_taxonomy(content_dir, report)
-    loaded = load_papers(content_dir, report, cache)
+    loaded = load_papers(content_dir, report, cache, workers)
     if config is None or not roots:
         return None
     corpus = link(config, content_dir, roots, [item.paper for item in loaded])
@@ -71,22 +75,23 @@ def build(
     base_url: str | None = None,
     use_cache: bool = True,
     progress: Progress = no_progress,
+    workers: int = 0,
 ) -> WriteStats | None:
-    """Load, render everything in memory, and only then write; None (reported) on errors."""
+    """Load, render and stage everything, and only then commit; None (reported) on errors."""
     cache = BuildCache(CACHE_DIR if use_cache else None)
     inputs = [project.content, project.templates, project.static]
     stamp = fingerprint(inputs, f"{base_url}|{out.resolve()}") if use_cache else ""
     if use_cache and cache.get("build", "fingerprint") == stamp and output_intact(out):
         cache.put("build", "fingerprint", stamp)
         return WriteStats(unchanged=len(read_manifest(out)))
-    corpus = load(project.content, report, base_url, cache)
+    corpus = load(project.content, report, base_url, cache, workers)
     if corpus is None or not report.ok:
         return None
     existing = {name for name in read_manifest(out) if (out / name).is_file()} if use_cache else set()
-    files, kept = render_site(
-        corpus, project.templates, project.static, cache, existing, str(out.resolve()), progress
-    )
-    stats = write_site(files, out, kept)
+    results = render_site(corpus, project.templates, project.static, out, cache, existing, workers, progress)
+    names = {name for result in results for name in result.names}
+    kept = sum(result.kept for result in results)
+    stats = commit(out, [result.staged for result in results], names, kept)
     cache.put("build", "fingerprint", stamp)
     cache.save()
     return stats

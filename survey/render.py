@@ -7,10 +7,11 @@ stay relative (sub-path hosting and file:// both work).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,14 +20,23 @@ import jinja2
 from markupsafe import Markup
 
 from survey import __version__, figures
-from survey.cache import BuildCache
+from survey.cache import BuildCache, digest
 from survey.cite import entry_type, formatted_references, is_preprint
-from survey.exports import absolute, citation_files, corpus_json, feed_dates, newest
+from survey.exports import (
+    absolute,
+    corpus_files,
+    feed_dates,
+    newest,
+    paper_citation_files,
+    topic_citation_files,
+)
 from survey.markup import relink
 from survey.model import Author, Corpus, Paper, Topic, slugify
+from survey.parallel import Tick, share, split_work, worker_count
 from survey.progress import Progress, no_progress
 from survey.search import search_files
-from survey.signatures import page_signature, shell_signature
+from survey.signatures import page_signature, paper_list_signature, shell_signature
+from survey.write import Staged, Stager, discard
 
 RECENT_LIMIT = 12
 
@@ -54,6 +64,7 @@ def make_env(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build (serve makes a new environment)
     )
     env.filters["url"] = url_filter
     env.filters["relink"] = relink_filter
@@ -61,6 +72,7 @@ def make_env(templates: Path) -> jinja2.Environment:
     env.filters["json_ld"] = json_ld
     env.filters["absolute"] = absolute_filter
     env.globals["figures"] = Figures
+    env.globals["remembered_item"] = remembered_items(env)
     env.globals["version"] = __version__
     return env
 
@@ -85,7 +97,8 @@ def absolute_filter(context: jinja2.runtime.Context, path: str) -> str:
 
 def json_ld(data: dict[str, Any]) -> Markup:
     """JSON for a <script type="application/ld+json"> block; '<' escaped so it cannot end the block."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).replace("<", "\\u003c")
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = text.replace("<", "\\u003c")
     return Markup(text)
 
 
@@ -116,6 +129,30 @@ class Figures:
         return Markup(figures.ego_graph(paper, context["root"]))
 
 
+def remembered_items(env: jinja2.Environment) -> Callable[..., Markup]:
+    """`paper_item` from macros/papers.html, rendered once per paper and page depth.
+
+    The same list item recurs on the paper's topic, author, year and venue pages; its markup
+    depends only on the paper, the macro's options and the way back to the site root.
+    """
+    modules: dict[str, Any] = {}
+    done: dict[tuple[str, str, bool, bool], Markup] = {}
+
+    @jinja2.pass_context
+    def remembered_item(
+        context: jinja2.runtime.Context, paper: Paper, show_topics: bool = True, filterable: bool = False
+    ) -> Markup:
+        root = context["root"]
+        key = (paper.key, root, show_topics, filterable)
+        if key not in done:
+            if root not in modules:
+                modules[root] = env.get_template("macros/papers.html").make_module({"root": root})
+            done[key] = Markup(modules[root].paper_item(paper, show_topics, filterable))
+        return done[key]
+
+    return remembered_item
+
+
 def author_list(paper: Paper, limit: int = 0) -> str:
     names = paper.author_names
     shown = names[:limit] if limit and len(names) > limit + 1 else names
@@ -123,44 +160,153 @@ def author_list(paper: Paper, limit: int = 0) -> str:
     return f"{text} et al." if len(shown) < len(names) or paper.et_al else text
 
 
+@dataclass
+class Export:
+    """Files made by a function rather than a template (citation files, search index, data).
+
+    `paths` are known up front when the export has a signature, so it can be skipped unrun.
+    """
+
+    paths: tuple[str, ...]
+    make: Callable[[], dict[str, bytes]]
+    signature: str = ""
+
+
+Task = Page | Export
+
+
+@dataclass
+class Rendered:
+    """What one rendering worker did: files staged, files kept, signatures, or the failure."""
+
+    staged: Staged = field(default_factory=Staged)
+    names: list[str] = field(default_factory=list)  # every output path this worker accounted for
+    kept: int = 0
+    signatures: dict[str, str] = field(default_factory=dict)
+    failure: tuple[str, int, str] | None = None
+
+
+@dataclass
+class Job:
+    """Everything a rendering worker reads, prepared once before the workers start."""
+
+    env: jinja2.Environment
+    corpus: Corpus
+    out: Path
+    topic_names: str
+    references: dict[str, dict[str, str]]
+    shell: str  # "" when building without the cache: then nothing is skipped
+    known: dict[str, str]  # signature of each output path when it was last written
+    existing: set[str]  # files of the previous build still on disk
+    output_key: str  # signatures are kept per output folder
+
+    def run_share(self, tasks: list[Task], tick: Tick) -> Rendered:
+        stager = Stager(self.out)
+        done = Rendered(stager.result)
+        try:
+            for number, task in enumerate(tasks, 1):
+                self.run(task, stager, done)
+                if number % 100 == 0:
+                    tick(100)
+        except TemplateFailure as failure:
+            discard(self.out, [stager.result])
+            return Rendered(failure=(failure.path, failure.line, failure.message))
+        return done
+
+    def run(self, task: Task, stager: Stager, done: Rendered) -> None:
+        """Run one task, unless its signature says its files on disk are what it would make."""
+        paths = (task.path,) if isinstance(task, Page) else task.paths
+        signature = self.signature(task)
+        if signature:
+            key = f"{self.output_key}|{paths[0]}"
+            done.signatures[key] = signature
+            if self.known.get(key) == signature and all(path in self.existing for path in paths):
+                done.kept += len(paths)
+                done.names.extend(paths)
+                return
+        if isinstance(task, Page):
+            files = {task.path: _render(self.env, task, self.corpus, self.topic_names)}
+        else:
+            files = task.make()
+        for path, data in files.items():
+            stager.put(path, data)
+        done.names.extend(files)
+
+    def signature(self, task: Task) -> str:
+        if not self.shell:
+            return ""
+        if isinstance(task, Page):
+            return page_signature(task.template, task.context, self.shell, self.references)
+        return task.signature
+
+
 def render_site(
     corpus: Corpus,
     templates: Path,
     static: Path,
+    out: Path,
     cache: BuildCache | None = None,
     existing: set[str] | None = None,
-    output_key: str = "",
+    workers: int = 0,
     progress: Progress = no_progress,
-) -> tuple[dict[str, bytes], set[str]]:
-    """{path: bytes} of every file to write, and the paths left as they are on disk.
+) -> list[Rendered]:
+    """Render every page and export, and stage the files whose bytes changed (see write.py).
 
-    With a cache and the previous output (`existing`), a page whose signature matches the one it
-    had when it was written is not rendered again.
+    With a cache and the previous output (`existing`), a task whose signature matches the one it
+    had when it was written is not run again. Work is spread over `workers` processes (0: automatic).
+    Raises TemplateFailure, after discarding everything staged, when a template fails.
     """
     cache = cache or BuildCache(None)
-    env = make_env(templates)
-    dates = feed_dates(corpus)
-    references = formatted_references(corpus.papers, cache)
-    topic_names = json.dumps({t.id: "\u2003" * t.depth + t.title for t in corpus.topics}, ensure_ascii=False)
+    reference_workers = worker_count(workers, len(corpus.papers))
+    references = formatted_references(corpus.papers, cache, reference_workers, progress)
     shell = shell_signature(corpus, templates) if cache.enabled else ""
-    files: dict[str, bytes] = {}
-    kept: set[str] = set()
-    all_pages = list(pages(corpus, dates, references))
-    for done, page in enumerate(all_pages, 1):
-        progress("rendering pages", done, len(all_pages))
-        signature = page_signature(page.template, page.context, shell, references) if shell else ""
-        cache_key = f"{output_key}|{page.path}"  # signatures are per output folder
-        if signature and page.path in (existing or ()) and cache.get("pages", cache_key) == signature:
-            kept.add(page.path)
-            continue
-        files[page.path] = _render(env, page, corpus, topic_names)
-        if signature:
-            cache.put("pages", cache_key, signature)
-    files.update(citation_files(corpus))
-    files["papers.json"] = corpus_json(corpus)
-    files.update(search_files(corpus))
-    files.update(_static_files(static))
-    return files, kept
+    tasks: list[Task] = [*pages(corpus, feed_dates(corpus), references), *exports(corpus, static, shell)]
+    topic_names = {t.id: "\u2003" * t.depth + t.title for t in corpus.topics}
+    job = Job(
+        env=make_env(templates),
+        corpus=corpus,
+        out=out,
+        topic_names=json.dumps(topic_names, ensure_ascii=False),
+        references=references,
+        shell=shell,
+        known=dict(cache.entries["pages"]) if shell else {},
+        existing=existing or set(),
+        output_key=str(out.resolve()),
+    )
+    results = split_work(
+        lambda index, count, tick: job.run_share(share(tasks, index, count), tick),
+        worker_count(workers, len(tasks)),
+        "rendering pages",
+        len(tasks),
+        progress,
+    )
+    failures = [result.failure for result in results if result.failure]
+    if failures:
+        discard(out, [result.staged for result in results])
+        raise TemplateFailure(*failures[0])
+    for result in results:
+        for key, signature in result.signatures.items():
+            cache.put("pages", key, signature)
+    return results
+
+
+def exports(corpus: Corpus, static: Path, shell: str) -> Iterator[Export]:
+    """Every file that is not a page: per-paper and per-topic citations, corpus-wide data, static files."""
+    for paper in corpus.papers:
+        base = paper.page_url.removesuffix("index.html")
+        paths = tuple(base + f"{paper.key}.{ext}" for ext in ("bib", "json", "ris"))
+        signature = digest(f"{shell}|cite|{paper.key}:{paper.source_digest}".encode())
+        signed = signature if shell and paper.source_digest else ""
+        yield Export(paths, functools.partial(paper_citation_files, paper, paths), signed)
+    for topic in corpus.topics:
+        base = topic.url.removesuffix("index.html")
+        paths = (base + f"{topic.id}.bib", base + f"{topic.id}.json")
+        signature = digest(f"{shell}|cite|{topic.id}|{paper_list_signature(topic.all_papers)}".encode())
+        signed = signature if shell and all(p.source_digest for p in topic.all_papers) else ""
+        yield Export(paths, functools.partial(topic_citation_files, topic, paths), signed)
+    yield Export((), functools.partial(corpus_files, corpus))
+    yield Export((), functools.partial(search_files, corpus))
+    yield Export((), functools.partial(_static_files, static))
 
 
 def _render(env: jinja2.Environment, page: Page, corpus: Corpus, topic_names: str = "") -> bytes:

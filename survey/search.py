@@ -31,8 +31,10 @@ _SPLIT = re.compile(r"[\W_]+")
 
 def tokens(text: str) -> list[str]:
     """Lowercase words without accents and stopwords; static/search.js tokenises the same way."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = text.lower()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
     return [t for t in _SPLIT.split(folded) if t and t not in STOPWORDS]
 
 

@@ -99,9 +99,11 @@ class DevHandler(SimpleHTTPRequestHandler):
         self.wfile.flush()
 
 
-def rebuild(content: Path, output: Path, stdout: TextIO, stderr: TextIO, state: BuildState) -> None:
+def rebuild(
+    content: Path, output: Path, stdout: TextIO, stderr: TextIO, state: BuildState, workers: int = 0
+) -> None:
     errors = io.StringIO()
-    code = run_build(content, output, stdout, errors)
+    code = run_build(content, output, stdout, errors, workers=workers)
     stderr.write(errors.getvalue())
     stderr.flush()
     state.publish([line for line in errors.getvalue().splitlines() if ": error: " in line] if code else [])
@@ -120,7 +122,8 @@ def watch(
             continue
         names = sorted({Path(path).name for _, path in changes})
         print(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}", file=stdout, flush=True)
-        rebuild(project.content, output, stdout, stderr, state)
+        # one process: forking while the server's threads run is unsafe, and edits are small
+        rebuild(project.content, output, stdout, stderr, state, workers=1)
 
 
 def serve(content: Path, output: Path, port: int, stdout: TextIO, stderr: TextIO) -> int:

@@ -27,7 +27,7 @@ def shell_signature(corpus: Corpus, templates: Path) -> str:
     return digest("\n".join(parts).encode())
 
 
-def _papers(papers: list[Paper]) -> str:
+def paper_list_signature(papers: list[Paper]) -> str:
     return ",".join(f"{p.key}:{p.source_digest}" for p in papers)
 
 
@@ -51,4 +51,4 @@ def page_signature(template: str, context: dict, shell: str, references: dict[st
         return ""
     if not all(p.source_digest for p in involved):  # loaded without the cache: never skip
         return ""
-    return digest(f"{shell}|{template}|{body}|{_papers(involved)}".encode())
+    return digest(f"{shell}|{template}|{body}|{paper_list_signature(involved)}".encode())

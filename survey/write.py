@@ -1,19 +1,21 @@
-"""Writing the site: the rendered files go to the output folder, only where bytes changed.
+"""Writing the site: changed files are staged beside their targets, then committed all at once.
 
-Everything is rendered in memory before this stage starts, so a corpus or template error
-never touches the previous site. The folder is kept between builds: unchanged files are
-left alone (cheap to compare, slow to recreate), changed ones are replaced atomically, and
-files the previous build wrote that no longer exist are removed. Files the generator did
-not write (listed in neither build's manifest) are never deleted.
+Rendering workers hand every file to a `Stager`: a file whose bytes are already on disk is left
+alone (cheap to compare, slow to recreate); a new or changed one is written next to its target
+under a hidden name. Only when every worker has finished without error does `commit` rename the
+staged files into place, remove the files the previous build wrote that no longer exist, and
+record the new manifest. A failed build calls `discard` instead, so the previous site is left as
+it was. Files the generator did not write (listed in neither build's manifest) are never deleted.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MANIFEST = ".survey-manifest"
+STAGED = ".survey-new-"  # prefix of a staged file, beside the file it will replace
 
 
 @dataclass
@@ -23,28 +25,63 @@ class WriteStats:
     removed: int = 0
 
 
-def write_site(files: dict[str, bytes], out: Path, kept: set[str] | None = None) -> WriteStats:
-    """Write `files`; `kept` are files of the previous build known to be unchanged (not re-rendered)."""
-    kept = kept or set()
-    stats = WriteStats(unchanged=len(kept))
+@dataclass
+class Staged:
+    """What one worker staged: the paths to commit, and how many files it found unchanged."""
+
+    paths: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+class Stager:
+    """Compares rendered files with the output folder and stages the ones that differ."""
+
+    def __init__(self, out: Path) -> None:
+        self.root = str(out)
+        self.result = Staged()
+        self._folders: set[str] = set()
+
+    def put(self, relative: str, data: bytes) -> None:
+        target = os.path.join(self.root, relative)
+        if _same_bytes(target, data):
+            self.result.unchanged += 1
+            return
+        folder, name = os.path.split(target)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        with open(os.path.join(folder, STAGED + name), "wb") as staged:
+            staged.write(data)
+        self.result.paths.append(relative)
+
+
+def commit(out: Path, staged: list[Staged], names: set[str], kept: int) -> WriteStats:
+    """Move every staged file into place, remove stale files and record `names` as the manifest."""
     out.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(out)
-    for relative in sorted(files):
-        target = out / relative
-        if _same_bytes(target, files[relative]):
-            stats.unchanged += 1
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _replace(target, files[relative])
-        stats.written += 1
-    for relative in sorted(previous - set(files) - kept):
+    stats = WriteStats(unchanged=kept + sum(part.unchanged for part in staged))
+    for part in staged:
+        for relative in part.paths:
+            folder, name = os.path.split(os.path.join(out, relative))
+            os.replace(os.path.join(folder, STAGED + name), os.path.join(folder, name))
+            stats.written += 1
+    for relative in sorted(previous - names):
         stale = out / relative
         if stale.is_file():
             stale.unlink()
             stats.removed += 1
             _remove_empty_parents(stale.parent, out)
-    _replace(out / MANIFEST, "".join(f"{name}\n" for name in sorted(set(files) | kept)).encode())
+    _replace(out / MANIFEST, "".join(f"{name}\n" for name in sorted(names)).encode())
     return stats
+
+
+def discard(out: Path, staged: list[Staged]) -> None:
+    """Remove what a failed build staged, and the folders it created for it."""
+    for part in staged:
+        for relative in part.paths:
+            target = out / relative
+            target.with_name(STAGED + target.name).unlink(missing_ok=True)
+            _remove_empty_parents(target.parent, out)
 
 
 def output_intact(out: Path) -> bool:
@@ -60,9 +97,12 @@ def read_manifest(out: Path) -> set[str]:
     return {line for line in path.read_text(encoding="utf-8").splitlines() if line and ".." not in line}
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _same_bytes(path: str, data: bytes) -> bool:
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as existing:
+            return existing.read() == data
     except OSError:
         return False
 

@@ -15,8 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from survey.diagnostics import Report
-from survey.pipeline import load
-from survey.render import render_site
+from survey.pipeline import Project, build
 
 ATTACKS = [
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
@@ -121,10 +120,11 @@ def build_with(paper_yaml: str) -> tuple[Report, dict[str, bytes] | None]:
         shutil.copytree(GOOD, content)
         (content / "papers/hostile2024input.yaml").write_text(paper_yaml, encoding="utf-8")
         report = Report(root=Path(folder))
-        corpus = load(content, report)
-        if corpus is None or not report.ok:
+        out = Path(folder) / "site"
+        project = Project(content, ROOT / "templates", ROOT / "static")
+        if build(project, out, report, use_cache=False, workers=1) is None:
             return report, None
-        return report, render_site(corpus, ROOT / "templates", ROOT / "static")[0]
+        return report, {path.relative_to(out).as_posix(): path.read_bytes() for path in out.rglob("*.html")}
 
 
 def check(paper_yaml: str) -> None:

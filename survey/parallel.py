@@ -1,0 +1,89 @@
+"""Spreading a stage over processes: `split_work` runs one function on every core, each on its share.
+
+Processes are forked, so each worker starts with the parent's loaded corpus in memory (shared,
+copy-on-write) and nothing has to be pickled on the way in; only each worker's result comes back.
+With one worker (small corpora, tests, `--jobs 1`, platforms without fork) the function runs in
+this process, so there is exactly one code path to get right.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from typing import TypeVar
+
+from survey.progress import Progress, no_progress
+
+T = TypeVar("T")
+Tick = Callable[[int], None]  # a worker reports how many more items it has finished
+MIN_ITEMS_PER_WORKER = 400  # below this, starting processes costs more than it saves
+
+_shared: dict[str, object] = {}  # what forked workers read: set in the parent just before forking
+
+
+def available_workers() -> int:
+    """Cores this process may use (respects CPU affinity, e.g. in containers)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def worker_count(requested: int, items: int) -> int:
+    """How many processes to use for `items` pieces of work; `requested` 0 means automatic."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if requested > 0:
+        return requested
+    return max(1, min(available_workers(), items // MIN_ITEMS_PER_WORKER))
+
+
+def split_work(
+    work: Callable[[int, int, Tick], T],
+    workers: int,
+    stage: str = "",
+    total: int = 0,
+    progress: Progress = no_progress,
+) -> list[T]:
+    """[work(0, n, tick), ..., work(n-1, n, tick)]: worker i takes share i of n. Errors propagate."""
+    if workers <= 1:
+        done = [0]
+
+        def tick_here(count: int) -> None:
+            done[0] += count
+            progress(stage, min(done[0], total), total)
+
+        return [work(0, 1, tick_here)]
+    counter = multiprocessing.get_context("fork").Value("l", 0)
+    _shared["work"], _shared["counter"] = work, counter
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_run_share, index, workers) for index in range(workers)]
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
+                progress(stage, min(counter.value, total), total)
+                if any(f.exception() for f in finished):
+                    break
+            results = [future.result() for future in futures]
+            progress(stage, total, total)
+            return results
+    finally:
+        _shared.clear()
+
+
+def _run_share(index: int, count: int) -> object:
+    work, counter = _shared["work"], _shared["counter"]
+
+    def tick(done: int) -> None:
+        with counter.get_lock():  # type: ignore[attr-defined]
+            counter.value += done  # type: ignore[attr-defined]
+
+    return work(index, count, tick)  # type: ignore[operator]
+
+
+def share(items: list[T], index: int, count: int) -> list[T]:
+    """Worker `index`'s items out of `count` workers: every count-th, so heavy and light mix evenly."""
+    return items[index::count]

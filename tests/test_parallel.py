@@ -1,0 +1,64 @@
+"""Builds spread over processes: the same bytes as one process, and failures that lose nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import BAD, ROOT
+from test_cli import run, snapshot
+
+from survey.parallel import share, split_work
+
+
+def test_split_work_returns_every_share_in_order() -> None:
+    items = list(range(10))
+    results = split_work(lambda index, count, tick: (index, share(items, index, count)), workers=2)
+    assert results == [(0, [0, 2, 4, 6, 8]), (1, [1, 3, 5, 7, 9])]
+
+
+def test_split_work_passes_a_worker_error_on() -> None:
+    def work(index: int, count: int, tick: object) -> int:
+        if index == 1:
+            raise ValueError("worker 1 failed")
+        return index
+
+    with pytest.raises(ValueError, match="worker 1 failed"):
+        split_work(work, workers=2)
+
+
+def test_two_processes_build_the_same_bytes_as_one(project: Path) -> None:
+    assert run("build", "--no-cache", "--jobs", "1", "--output", "one")[0] == 0
+    assert run("build", "--no-cache", "--jobs", "2", "--output", "two")[0] == 0
+    assert snapshot(project / "one") == snapshot(project / "two")
+
+
+def test_a_template_error_in_one_worker_leaves_the_previous_site_as_it_was(project: Path) -> None:
+    shutil.copytree(ROOT / "templates", project / "templates")
+    shutil.copytree(ROOT / "static", project / "static")
+    assert run("build", "--jobs", "2", "--output", "site")[0] == 0
+    before = snapshot(project / "site")
+    (project / "content/papers/fresh2024paper.yaml").write_text(
+        "title: A Fresh Paper\nauthors: [Ada Lovelace]\nyear: 2024\ntopics: [sl]\n"
+        "summary: New here. Its pages would be new files.\n"
+    )
+    paper = project / "templates/paper.html"
+    paper.write_text(paper.read_text().replace("{{ paper.title }}", "{{ paper.title.nope() }}", 1))
+
+    code, _, err = run("build", "--jobs", "2", "--output", "site")
+
+    assert code == 1
+    assert "Traceback" not in err
+    assert "paper.html:" in err and "template error: while rendering papers/" in err
+    assert snapshot(project / "site") == before  # nothing staged is left behind either
+    assert not (project / "site/papers/fresh2024paper").exists()
+
+
+def test_errors_found_by_parsing_workers_name_the_file_and_line(project: Path) -> None:
+    shutil.copytree(BAD / "malformed-yaml", project / "content", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("expected.txt"))  # fmt: skip
+    expected = (BAD / "malformed-yaml/expected.txt").read_text().splitlines()
+    code, _, err = run("build", "--jobs", "2", "--output", "site")
+    assert code == 1
+    assert [line for line in err.splitlines() if ": error: " in line] == expected
