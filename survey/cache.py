@@ -1,92 +1,151 @@
-"""The build cache in .survey-cache/: parsed paper files and formatted references by content
-hash, and the fingerprint of the last successful build.
+"""The build cache in .survey-cache/: what a build can reuse from the last one.
+
+Two files. `state.pickle` is small and read first: the fingerprint of the last build and the
+content hash of every input file with the size and modification time it had when hashed (so an
+unchanged file is not read again, as git's index does). `cache.pickle` is large and read only
+when something has to be built: parsed paper files, formatted references, linking results and
+page signatures.
 
 Everything cached is keyed by the bytes it came from, so a stale entry is never used: a changed
 file has a new hash. A build whose inputs (corpus, templates, static files, the generator's own
-code, options) hash to the last build's fingerprint, with its output intact, has nothing to do.
+code, options) hash to the last build's fingerprint, with its output in place, has nothing to do.
 `survey build --no-cache` neither reads nor writes the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import subprocess
 from pathlib import Path
 from typing import Any
 
 CACHE_DIR = Path(".survey-cache")
-FORMAT = 3  # bump when cached objects change shape
+FORMAT = 5  # bump when cached objects change shape
+KINDS = ("papers", "references", "pages", "links")
+CODE = Path(__file__).resolve().parent  # the generator's own code is an input of every build
 
 
 def digest(data: bytes) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
+class FileHashes:
+    """Content hashes of files, recomputed only for files whose size or modification time changed."""
+
+    def __init__(self, known: dict[str, tuple[int, int, str]] | None = None) -> None:
+        self.known = known or {}
+        self.seen: dict[str, tuple[int, int, str]] = {}
+
+    def of(self, path: Path | str) -> str:
+        name = os.fspath(path)
+        info = os.stat(name)
+        stamp = self.known.get(name)
+        if stamp is None or stamp[:2] != (info.st_size, info.st_mtime_ns):
+            with open(name, "rb") as source:
+                stamp = (info.st_size, info.st_mtime_ns, digest(source.read()))
+        self.seen[name] = stamp
+        return stamp[2]
+
+
 class BuildCache:
     def __init__(self, folder: Path | None = CACHE_DIR) -> None:
         self.folder = folder
-        self.entries: dict[str, dict[str, Any]] = {"papers": {}, "references": {}, "pages": {}, "build": {}}
-        self.used: dict[str, set[str]] = {name: set() for name in self.entries}
-        if folder is not None and (folder / "cache.pickle").is_file():
-            try:
-                stored = pickle.loads(
-                    (folder / "cache.pickle").read_bytes()
-                )  # our own file, never downloaded
-                if stored.get("format") == FORMAT:
-                    self.entries = stored["entries"]
-            except Exception:  # a damaged cache is rebuilt, never trusted
-                pass
+        self.entries: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
+        self.used: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        self.fingerprint = ""
+        self._entries_read = False
+        state = self._read("state.pickle")
+        if state:
+            self.fingerprint = state["fingerprint"]
+        self.files = FileHashes(state["files"] if state else None)
 
     @property
     def enabled(self) -> bool:
         return self.folder is not None
 
     def get(self, kind: str, key: str) -> Any:
-        if not self.enabled or key not in self.entries[kind]:
+        if not self.enabled:
+            return None
+        self._read_entries()
+        if key not in self.entries[kind]:
             return None
         self.used[kind].add(key)
         return self.entries[kind][key]
 
     def put(self, kind: str, key: str, value: Any) -> None:
         if self.enabled:
+            self._read_entries()
             self.entries[kind][key] = value
             self.used[kind].add(key)
 
-    def save(self) -> None:
+    def known(self, kind: str) -> dict[str, Any]:
+        """Every stored entry of a kind, for workers that look many up (marks none as used)."""
+        if not self.enabled:
+            return {}
+        self._read_entries()
+        return self.entries[kind]
+
+    def save(self, fingerprint: str) -> None:
         """Keep only what this build used, so the cache does not grow with old versions."""
         if self.folder is None:
             return
-        kept = {
-            kind: {k: v for k, v in items.items() if k in self.used[kind]}
-            for kind, items in self.entries.items()
-        }
         self.folder.mkdir(exist_ok=True)
         (self.folder / ".gitignore").write_text("*\n")
-        temp = self.folder / "cache.pickle.tmp"
-        temp.write_bytes(pickle.dumps({"format": FORMAT, "entries": kept}, protocol=pickle.HIGHEST_PROTOCOL))
-        temp.replace(self.folder / "cache.pickle")
+        if self._entries_read:
+            entries = {kind: self._used_entries(kind) for kind in KINDS}
+            self._write("cache.pickle", {"code": self._code(), "entries": entries})
+        self._write("state.pickle", {"fingerprint": fingerprint, "files": self.files.seen})
+
+    def _used_entries(self, kind: str) -> dict[str, Any]:
+        return {key: value for key, value in self.entries[kind].items() if key in self.used[kind]}
+
+    def _read_entries(self) -> None:
+        """Load the large file; entries made by other code than this are dropped (they may differ)."""
+        if not self._entries_read:
+            self._entries_read = True
+            stored = self._read("cache.pickle")
+            if stored and stored["code"] == self._code():
+                self.entries = stored["entries"]
+
+    def _code(self) -> str:
+        return digest("\n".join(folder_digests(CODE, self.files)).encode())
+
+    def _read(self, name: str) -> Any:
+        path = self.folder / name if self.folder else None
+        if path is None or not path.is_file():
+            return None
+        try:
+            stored = pickle.loads(path.read_bytes())  # our own file, never downloaded
+        except Exception:  # a damaged cache is rebuilt, never trusted
+            return None
+        return stored["data"] if stored.get("format") == FORMAT else None
+
+    def _write(self, name: str, data: Any) -> None:
+        assert self.folder is not None
+        temp = self.folder / f"{name}.tmp"
+        temp.write_bytes(pickle.dumps({"format": FORMAT, "data": data}, protocol=pickle.HIGHEST_PROTOCOL))
+        temp.replace(self.folder / name)
 
 
-CODE = Path(__file__).resolve().parent  # the generator's own code is an input of every build
-
-
-def folder_digests(folder: Path) -> list[str]:
+def folder_digests(folder: Path, files: FileHashes | None = None) -> list[str]:
     """`relative/path:hash` for every file below `folder` (none when it does not exist)."""
     if not folder.is_dir():
         return []
+    files = files or FileHashes()
     return [
-        f"{path.relative_to(folder).as_posix()}:{digest(path.read_bytes())}"
+        f"{path.relative_to(folder).as_posix()}:{files.of(path)}"
         for path in sorted(folder.rglob("*"))
         if path.is_file() and "__pycache__" not in path.parts
     ]
 
 
-def fingerprint(folders: list[Path], options: str) -> str:
+def fingerprint(folders: list[Path], options: str, files: FileHashes | None = None) -> str:
     """One hash of every input file's path and bytes, the generator's code, git HEAD and options."""
     parts = [options, _git_head(folders[0])]
     for folder in [*folders, CODE]:
-        parts += folder_digests(folder)
+        parts += folder_digests(folder, files)
     return digest("\n".join(parts).encode())
 
 

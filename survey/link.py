@@ -10,7 +10,7 @@ import heapq
 import re
 from collections import Counter, defaultdict
 
-from survey.cite import bibtex_entry, csl_item
+from survey.cache import BuildCache, digest
 from survey.model import (
     RELATION_LABELS,
     Author,
@@ -35,26 +35,56 @@ def newest_first(papers: list[Paper]) -> list[Paper]:
     return sorted(papers, key=lambda p: (-p.year, p.title.lower(), p.key))
 
 
-def link(config: SiteConfig, content_dir, roots: list[Topic], papers: list[Paper]) -> Corpus:
+def link(
+    config: SiteConfig, content_dir, roots: list[Topic], papers: list[Paper], cache: BuildCache | None = None
+) -> Corpus:
     corpus = Corpus(config, content_dir, roots, list(walk(roots)), sorted(papers, key=lambda p: p.key))
     _link_topics(corpus)
     corpus.authors = _link_authors(corpus.papers)
     corpus.venues = _link_venues(corpus.papers)
     corpus.years = _link_years(corpus.papers)
     _link_relations(corpus.papers)
+    _link_neighbours(corpus.papers, cache)
+    return corpus
+
+
+def _link_neighbours(papers: list[Paper], cache: BuildCache | None) -> None:
+    """Each paper's papers by the same authors, and related papers.
+
+    Both depend only on the papers' keys, years, authors, topics, tags and relations, so an edit to
+    anything else (a title, a summary, a link) reuses the lists of the previous build.
+    """
+    lines = (f"{p.key}|{p.year}|{p.author_names}|{p.topic_ids}|{p.tags}|{p.relation_keys}" for p in papers)
+    shape = digest("\n".join(lines).encode())
+    stored = cache.get("links", shape) if cache else None
+    by_key = {paper.key: paper for paper in papers}
+    if stored is None:
+        stored = _neighbours(papers)
+    if cache:
+        cache.put("links", shape, stored)
+    for paper in papers:
+        same_authors, related = stored[paper.key]
+        paper.same_authors = [by_key[key] for key in same_authors]
+        paper.related = [by_key[key] for key in related]
+
+
+def _neighbours(papers: list[Paper]) -> dict[str, tuple[list[str], list[str]]]:
+    """{key: (keys of papers by the same authors, keys of related papers)}."""
     by_topic: dict[str, list[Paper]] = defaultdict(list)
     by_topic_tag: dict[tuple[str, str], list[Paper]] = defaultdict(list)
-    for paper in newest_first(corpus.papers):
+    for paper in sorted(papers, key=lambda p: (-p.year, p.key)):
         for topic_id in paper.topic_ids:
             by_topic[topic_id].append(paper)
             for tag in paper.tags:
                 by_topic_tag[topic_id, tag].append(paper)
-    for paper in corpus.papers:
-        paper.same_authors = _same_authors(paper)
-        paper.related = _related(paper, by_topic, by_topic_tag)
-        paper.bibtex = bibtex_entry(paper)
-        paper.csl = csl_item(paper)
-    return corpus
+    labels = {p.key: (frozenset(p.topic_ids), frozenset(p.tags)) for p in papers}
+    return {
+        paper.key: (
+            [p.key for p in _same_authors(paper)],
+            [p.key for p in _related(paper, by_topic, by_topic_tag, labels)],
+        )
+        for paper in papers
+    }
 
 
 def _link_topics(corpus: Corpus) -> None:
@@ -143,7 +173,10 @@ def _same_authors(paper: Paper) -> list[Paper]:
 
 
 def _related(
-    paper: Paper, by_topic: dict[str, list[Paper]], by_topic_tag: dict[tuple[str, str], list[Paper]]
+    paper: Paper,
+    by_topic: dict[str, list[Paper]],
+    by_topic_tag: dict[tuple[str, str], list[Paper]],
+    labels: dict[str, tuple[frozenset[str], frozenset[str]]],
 ) -> list[Paper]:
     """Papers sharing the most topics (2 points each) and tags (1 point each), not already related.
 
@@ -156,15 +189,11 @@ def _related(
         for tag in paper.tags:
             others.update((p.key, p) for p in by_topic_tag.get((topic, tag), ())[:RELATED_TAG_FILL])
         others.update((p.key, p) for p in by_topic.get(topic, ())[:RELATED_FILL])
-    topics, tags = set(paper.topic_ids), set(paper.tags)
-    scored = [
-        (
-            -(2 * len(topics.intersection(other.topic_ids)) + len(tags.intersection(other.tags))),
-            -other.year,
-            key,
-            other,
-        )
-        for key, other in others.items()
-        if key not in linked
-    ]
+    topics, tags = labels[paper.key]
+    scored = []
+    for key, other in others.items():
+        if key not in linked:
+            other_topics, other_tags = labels[key]
+            score = 2 * len(topics & other_topics) + len(tags & other_tags)
+            scored.append((-score, -other.year, key, other))
     return [item[-1] for item in heapq.nsmallest(RELATED_LIMIT, scored, key=lambda item: item[:3])]

@@ -155,8 +155,9 @@ class Paper:
     relations: list[Relation] = field(default_factory=list, repr=False)  # both directions
     same_authors: list[Paper] = field(default_factory=list, repr=False)
     related: list[Paper] = field(default_factory=list, repr=False)
-    bibtex: str = ""
+    bibtex: str = ""  # the paper's own BibTeX entry (papers.py makes it with the paper)
     csl: dict = field(default_factory=dict, repr=False)  # the CSL-JSON item, made once for every export
+    search_terms: dict[str, int] = field(default_factory=dict, repr=False)  # weights, without topics
 
     @property
     def page_url(self) -> str:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from survey.cache import BuildCache, digest
+from survey.cache import BuildCache
+from survey.cite import bibtex_entry, csl_item
 from survey.diagnostics import Diagnostic, Report
 from survey.latex import latex_to_unicode
 from survey.markup import Reference, render_markdown
@@ -21,6 +22,7 @@ from survey.model import RELATION_KINDS, Paper
 from survey.parallel import Tick, share, split_work, worker_count
 from survey.read import BibEntry, LineDict, flat_lines, read_bibtex, read_yaml
 from survey.schema import check_shape
+from survey.search import own_terms
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ET_AL = "others"
@@ -52,7 +54,7 @@ def load_papers(
             report.error(path, 0, "not a paper file; paper files end in .yaml")
         if not _is_paper(path):
             continue
-        source = digest(path.read_bytes()) if cache.enabled else ""
+        source = cache.files.of(path) if cache.enabled else ""
         stored = cache.get("papers", _cache_key(path, source)) if cache.enabled else None
         if stored is not None:
             loaded[path] = pickle.loads(stored)  # written by this program
@@ -198,6 +200,8 @@ def _build(key: str, path: Path, fields: dict, lines: dict, report: Report) -> L
         verified=fields.get("verified", ""),
         bib_type=fields.get("bib_type", ""),
     )
+    # made here, per file, so the cache keeps them with the parsed paper
+    paper.bibtex, paper.csl, paper.search_terms = bibtex_entry(paper), csl_item(paper), own_terms(paper)
     references = [(ref, summary_line + ref.line_offset) for ref in rendered.references]
     return LoadedPaper(paper, references)
 

@@ -62,7 +62,7 @@ def load(
     loaded = load_papers(content_dir, report, cache, workers)
     if config is None or not roots:
         return None
-    corpus = link(config, content_dir, roots, [item.paper for item in loaded])
+    corpus = link(config, content_dir, roots, [item.paper for item in loaded], cache)
     summary_refs = [(item.paper, ref, line) for item in loaded for ref, line in item.references]
     validate(corpus, summary_refs, intro_refs, report)
     return corpus
@@ -80,18 +80,16 @@ def build(
     """Load, render and stage everything, and only then commit; None (reported) on errors."""
     cache = BuildCache(CACHE_DIR if use_cache else None)
     inputs = [project.content, project.templates, project.static]
-    stamp = fingerprint(inputs, f"{base_url}|{out.resolve()}") if use_cache else ""
-    if use_cache and cache.get("build", "fingerprint") == stamp and output_intact(out):
-        cache.put("build", "fingerprint", stamp)
+    stamp = fingerprint(inputs, f"{base_url}|{out.resolve()}", cache.files) if use_cache else ""
+    if use_cache and cache.fingerprint == stamp and output_intact(out):
         return WriteStats(unchanged=len(read_manifest(out)))
     corpus = load(project.content, report, base_url, cache, workers)
     if corpus is None or not report.ok:
         return None
-    existing = {name for name in read_manifest(out) if (out / name).is_file()} if use_cache else set()
+    existing = read_manifest(out) if use_cache else set()
     results = render_site(corpus, project.templates, project.static, out, cache, existing, workers, progress)
     names = {name for result in results for name in result.names}
     kept = sum(result.kept for result in results)
     stats = commit(out, [result.staged for result in results], names, kept)
-    cache.put("build", "fingerprint", stamp)
-    cache.save()
+    cache.save(stamp)
     return stats

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +47,8 @@ class Page:
     path: str  # output path relative to the site root
     template: str
     context: dict[str, Any]
+    # more context, made only if the page is rendered (an unchanged page is skipped without it)
+    details: Callable[[], dict[str, Any]] | None = None
 
 
 class TemplateFailure(Exception):
@@ -197,7 +200,7 @@ class Job:
     references: dict[str, dict[str, str]]
     shell: str  # "" when building without the cache: then nothing is skipped
     known: dict[str, str]  # signature of each output path when it was last written
-    existing: set[str]  # files of the previous build still on disk
+    existing: set[str]  # files the previous build wrote (its manifest)
     output_key: str  # signatures are kept per output folder
 
     def run_share(self, tasks: list[Task], tick: Tick) -> Rendered:
@@ -220,7 +223,7 @@ class Job:
         if signature:
             key = f"{self.output_key}|{paths[0]}"
             done.signatures[key] = signature
-            if self.known.get(key) == signature and all(path in self.existing for path in paths):
+            if self.known.get(key) == signature and all(self.on_disk(path) for path in paths):
                 done.kept += len(paths)
                 done.names.extend(paths)
                 return
@@ -231,6 +234,10 @@ class Job:
         for path, data in files.items():
             stager.put(path, data)
         done.names.extend(files)
+
+    def on_disk(self, path: str) -> bool:
+        """Written by the previous build and still there (nobody deleted it since)."""
+        return path in self.existing and os.path.isfile(os.path.join(self.out, path))
 
     def signature(self, task: Task) -> str:
         if not self.shell:
@@ -259,7 +266,7 @@ def render_site(
     cache = cache or BuildCache(None)
     reference_workers = worker_count(workers, len(corpus.papers))
     references = formatted_references(corpus.papers, cache, reference_workers, progress)
-    shell = shell_signature(corpus, templates) if cache.enabled else ""
+    shell = shell_signature(corpus, templates, cache.files) if cache.enabled else ""
     tasks: list[Task] = [*pages(corpus, feed_dates(corpus), references), *exports(corpus, static, shell)]
     topic_names = {t.id: "\u2003" * t.depth + t.title for t in corpus.topics}
     job = Job(
@@ -269,7 +276,7 @@ def render_site(
         topic_names=json.dumps(topic_names, ensure_ascii=False),
         references=references,
         shell=shell,
-        known=dict(cache.entries["pages"]) if shell else {},
+        known=cache.known("pages") if shell else {},
         existing=existing or set(),
         output_key=str(out.resolve()),
     )
@@ -319,7 +326,8 @@ def _render(env: jinja2.Environment, page: Page, corpus: Corpus, topic_names: st
         "topic_names": topic_names,
     }
     try:
-        html = env.get_template(page.template).render(context | page.context)
+        details = page.details() if page.details else {}
+        html = env.get_template(page.template).render(context | page.context | details)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateFailure(
             exc.filename or page.template, exc.lineno, exc.message or "syntax error"
@@ -380,23 +388,26 @@ def pages(corpus: Corpus, dates: dict[str, date], references: dict[str, dict[str
             "edit_url": edit_url(corpus, topic.intro_path) if topic.intro_path else "",
         })  # fmt: skip
     for paper in corpus.papers:
-        yield Page(
-            paper.page_url,
-            "paper.html",
-            {
-                "paper": paper,
-                "edit_url": edit_url(corpus, paper.path),
-                "references": references[paper.key],
-                "scholar_meta": scholar_meta(paper),
-                "scholarly_article": scholarly_article(corpus, paper),
-            },
-        )
+        context = {"paper": paper, "references": references[paper.key]}
+        yield Page(paper.page_url, "paper.html", context, functools.partial(paper_details, corpus, paper))
     for author in corpus.authors:
-        yield Page(author.url, "author.html", {"author": author, "coauthors": coauthors(author)})
+        yield Page(author.url, "author.html", {"author": author}, functools.partial(author_details, author))
     for year in corpus.years:
         yield Page(year.url, "year.html", {"year": year})
     for venue in corpus.venues:
         yield Page(venue.url, "venue.html", {"venue": venue})
+
+
+def paper_details(corpus: Corpus, paper: Paper) -> dict[str, Any]:
+    return {
+        "edit_url": edit_url(corpus, paper.path),
+        "scholar_meta": scholar_meta(paper),
+        "scholarly_article": scholarly_article(corpus, paper),
+    }
+
+
+def author_details(author: Author) -> dict[str, Any]:
+    return {"coauthors": coauthors(author)}
 
 
 def feed_page(path: str, title: str, papers: list[Paper], dates: dict[str, date]) -> Page:

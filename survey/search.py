@@ -46,16 +46,24 @@ def shard_of(term: str) -> int:
     return value % POSTING_SHARDS
 
 
-def _fields(paper: Paper) -> dict[str, str]:
+def _own_fields(paper: Paper) -> dict[str, str]:
     return {
         "title": paper.title,
         "authors": " ".join(paper.author_names),
         "year": str(paper.year),
         "venue": paper.venue,
-        "topics": " ".join(t.title for t in paper.topics),
         "tags": " ".join(tag.replace("-", " ") + " " + tag.replace("-", "") for tag in paper.tags),
         "summary": paper.summary_text,
     }
+
+
+def own_terms(paper: Paper) -> dict[str, int]:
+    """{term: weight} from the paper's own fields; the titles of its topics are added when indexing."""
+    weights: dict[str, int] = defaultdict(int)
+    for field, text in _own_fields(paper).items():
+        for term in tokens(text):
+            weights[term] += FIELD_WEIGHTS[field]
+    return dict(weights)
 
 
 def _card(paper: Paper) -> list:
@@ -74,11 +82,15 @@ def _script(call: str, *args: object) -> bytes:
 
 def search_files(corpus: Corpus) -> dict[str, bytes]:
     """{path: bytes} of every search file, all under search/."""
-    postings: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    postings: dict[str, dict[int, int]] = defaultdict(dict)
+    topic_terms = {topic.id: tokens(topic.title) for topic in corpus.topics}
     for index, paper in enumerate(corpus.papers):
-        for field, text in _fields(paper).items():
-            for term in tokens(text):
-                postings[term][index] += FIELD_WEIGHTS[field]
+        weights = dict(paper.search_terms)
+        for topic in paper.topics:
+            for term in topic_terms[topic.id]:
+                weights[term] = weights.get(term, 0) + FIELD_WEIGHTS["topics"]
+        for term, weight in weights.items():
+            postings[term][index] = weight
     shards: dict[int, dict[str, list[int]]] = defaultdict(dict)
     for term in sorted(postings):
         docs = postings[term]

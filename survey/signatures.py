@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from survey.cache import CODE, digest, folder_digests
+from survey.cache import CODE, FileHashes, digest, folder_digests
 from survey.model import Corpus, Paper
 
 
-def shell_signature(corpus: Corpus, templates: Path) -> str:
-    parts = [repr(corpus.config), str(Path.cwd()), *folder_digests(templates), *folder_digests(CODE)]
+def shell_signature(corpus: Corpus, templates: Path, files: FileHashes | None = None) -> str:
+    parts = [
+        repr(corpus.config),
+        str(Path.cwd()),
+        *folder_digests(templates, files),
+        *folder_digests(CODE, files),
+    ]
     for topic in corpus.topics:
         parent = topic.parent.id if topic.parent else ""
         parts.append(

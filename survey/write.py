@@ -87,7 +87,8 @@ def discard(out: Path, staged: list[Staged]) -> None:
 def output_intact(out: Path) -> bool:
     """Every file the last build wrote is still there (nobody deleted the output)."""
     names = read_manifest(out)
-    return bool(names) and all((out / name).is_file() for name in names)
+    root = os.fspath(out)
+    return bool(names) and all(os.path.isfile(os.path.join(root, name)) for name in names)
 
 
 def read_manifest(out: Path) -> set[str]:
