@@ -6,11 +6,13 @@ For each N: a deterministic synthetic corpus (benchmarks/generate.py), then
   no change     the same build again, with the cache
   one edit      one paper's title changed, with the cache
   hugo          the same papers as a Hugo site (benchmarks/hugo_site.py), if `hugo` is installed
-each with wall time and peak memory (resident set of the child process). Prints a Markdown table.
+each with wall time and peak memory (all processes of the run together, sampled every 50 ms
+from /proc). Prints a Markdown table.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -18,19 +20,50 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = Path("/tmp/survey-bench")
+WORK = Path(os.environ.get("SURVEY_BENCH_DIR", "/tmp/survey-bench"))
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, float]:
-    """(seconds, peak MB) of one command, the peak resident set read by GNU time."""
-    report = cwd / ".time"
+    """(seconds, peak MB) of one command; the peak is of all its processes together (see tree_memory)."""
     started = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(report), *command], cwd=cwd,
-                            capture_output=True, text=True)  # fmt: skip
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_memory(process.pid))
+        time.sleep(0.05)
     seconds = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
-    return seconds, int(report.read_text().split()[-1]) / 1024
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{stdout}\n{stderr}")
+    return seconds, peak / 1024
+
+
+def tree_memory(pid: int) -> int:
+    """kB of memory used by a process and its descendants: the sum of their proportional set sizes.
+
+    PSS shares each memory page among the processes that map it, so forked workers (which share
+    the parent's pages until they write to them) are not counted twice, as summing RSS would do.
+    """
+    total = 0
+    for member in [pid, *descendants(pid)]:
+        try:
+            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:  # the process ended while we looked
+            pass
+    return total
+
+
+def descendants(pid: int) -> list[int]:
+    found = []
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    for child in map(int, children):
+        found += [child, *descendants(child)]
+    return found
 
 
 def bench(n: int) -> list[tuple[str, float, float]]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = Path(".survey-cache")
-FORMAT = 5  # bump when cached objects change shape
+FORMAT = 6  # bump when cached objects change shape
 KINDS = ("papers", "references", "pages", "links")
 CODE = Path(__file__).resolve().parent  # the generator's own code is an input of every build
 
@@ -131,14 +131,15 @@ class BuildCache:
 
 def folder_digests(folder: Path, files: FileHashes | None = None) -> list[str]:
     """`relative/path:hash` for every file below `folder` (none when it does not exist)."""
-    if not folder.is_dir():
-        return []
     files = files or FileHashes()
-    return [
-        f"{path.relative_to(folder).as_posix()}:{files.of(path)}"
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts
-    ]
+    root = os.fspath(folder)
+    found = []
+    for here, folders, names in os.walk(root):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        relative = os.path.relpath(here, root)
+        for name in names:
+            found.append((name if relative == "." else f"{relative}/{name}", os.path.join(here, name)))
+    return [f"{relative}:{files.of(path)}" for relative, path in sorted(found)]
 
 
 def fingerprint(folders: list[Path], options: str, files: FileHashes | None = None) -> str:

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import TextIO
 
 from survey import __version__
-from survey.diagnostics import Report
+from survey.diagnostics import Report, TemplateFailure
 from survey.pipeline import Project, build, load
 from survey.progress import reporter
-from survey.render import TemplateFailure
 
 
 def parser() -> argparse.ArgumentParser:

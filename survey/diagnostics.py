@@ -67,3 +67,11 @@ def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
     """A ' (did you mean ...?)' suffix, or '' when nothing is close."""
     close = get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
+
+
+class TemplateFailure(Exception):
+    """A template could not be loaded or rendered; carries a `path:line` location."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(message)
+        self.path, self.line, self.message = path, line, message

@@ -26,14 +26,14 @@ def to_json(data: Any) -> bytes:
 
 def _lines(data: Any, top: bool = False) -> str:
     if isinstance(data, list) and data:
-        return "[\n" + ",\n".join(_compact(item) for item in data) + "\n]"
+        return "[\n" + ",\n".join(compact_json(item) for item in data) + "\n]"
     if isinstance(data, dict) and top:
-        entries = (f"{_compact(key)}: {_lines(data[key])}" for key in sorted(data))
+        entries = (f"{compact_json(key)}: {_lines(data[key])}" for key in sorted(data))
         return "{\n" + ",\n".join(entries) + "\n}"
-    return _compact(data)
+    return compact_json(data)
 
 
-def _compact(data: Any) -> str:
+def compact_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -42,7 +42,8 @@ def bib_file(papers: list[Paper]) -> bytes:
 
 
 def csl_file(papers: list[Paper]) -> bytes:
-    return to_json([p.csl for p in sorted(papers, key=lambda p: p.key)])
+    items = [p.csl_json for p in sorted(papers, key=lambda p: p.key)]
+    return ("[\n" + ",\n".join(items) + "\n]\n").encode("utf-8") if items else b"[]\n"
 
 
 def paper_citation_files(paper: Paper, paths: tuple[str, str, str]) -> dict[str, bytes]:

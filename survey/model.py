@@ -156,8 +156,9 @@ class Paper:
     same_authors: list[Paper] = field(default_factory=list, repr=False)
     related: list[Paper] = field(default_factory=list, repr=False)
     bibtex: str = ""  # the paper's own BibTeX entry (papers.py makes it with the paper)
-    csl: dict = field(default_factory=dict, repr=False)  # the CSL-JSON item, made once for every export
-    search_terms: dict[str, int] = field(default_factory=dict, repr=False)  # weights, without topics
+    # Made once per paper file and cached with it, as text (quick to unpickle):
+    csl_json: str = field(default="", repr=False)  # the CSL-JSON item, one line
+    search_terms: str = field(default="", repr=False)  # "term weight term weight ...", without topics
 
     @property
     def page_url(self) -> str:

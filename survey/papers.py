@@ -16,6 +16,7 @@ from pathlib import Path
 from survey.cache import BuildCache
 from survey.cite import bibtex_entry, csl_item
 from survey.diagnostics import Diagnostic, Report
+from survey.exports import compact_json
 from survey.latex import latex_to_unicode
 from survey.markup import Reference, render_markdown
 from survey.model import RELATION_KINDS, Paper
@@ -201,7 +202,8 @@ def _build(key: str, path: Path, fields: dict, lines: dict, report: Report) -> L
         bib_type=fields.get("bib_type", ""),
     )
     # made here, per file, so the cache keeps them with the parsed paper
-    paper.bibtex, paper.csl, paper.search_terms = bibtex_entry(paper), csl_item(paper), own_terms(paper)
+    paper.bibtex, paper.csl_json = bibtex_entry(paper), compact_json(csl_item(paper))
+    paper.search_terms = own_terms(paper)
     references = [(ref, summary_line + ref.line_offset) for ref in rendered.references]
     return LoadedPaper(paper, references)
 

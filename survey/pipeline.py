@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from survey.cache import CACHE_DIR, BuildCache, fingerprint
-from survey.config import load_config
 from survey.diagnostics import Report
-from survey.link import link
-from survey.model import Corpus
-from survey.papers import load_papers
 from survey.progress import Progress, no_progress
-from survey.render import render_site
-from survey.taxonomy import load_taxonomy
-from survey.validate import validate
 from survey.write import WriteStats, commit, output_intact, read_manifest
+
+if TYPE_CHECKING:
+    from survey.model import Corpus
+
+# The stages themselves (and Jinja, Markdown, pybtex, jsonschema) are imported where they are
+# first needed: a rebuild with nothing to do then starts in a tenth of the time.
 
 
 @dataclass
@@ -52,6 +52,12 @@ def load(
     workers: int = 0,
 ) -> Corpus | None:
     """Read, model, link and validate the corpus; None when it cannot be built."""
+    from survey.config import load_config
+    from survey.link import link
+    from survey.papers import load_papers
+    from survey.taxonomy import load_taxonomy
+    from survey.validate import validate
+
     if not content_dir.is_dir():
         report.error(content_dir, 0, "no such content folder; pass --content DIR")
         return None
@@ -83,6 +89,8 @@ def build(
     stamp = fingerprint(inputs, f"{base_url}|{out.resolve()}", cache.files) if use_cache else ""
     if use_cache and cache.fingerprint == stamp and output_intact(out):
         return WriteStats(unchanged=len(read_manifest(out)))
+    from survey.render import render_site
+
     corpus = load(project.content, report, base_url, cache, workers)
     if corpus is None or not report.ok:
         return None

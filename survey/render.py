@@ -23,6 +23,7 @@ from markupsafe import Markup
 from survey import __version__, figures
 from survey.cache import BuildCache, digest
 from survey.cite import entry_type, formatted_references, is_preprint
+from survey.diagnostics import TemplateFailure
 from survey.exports import (
     absolute,
     corpus_files,
@@ -49,14 +50,6 @@ class Page:
     context: dict[str, Any]
     # more context, made only if the page is rendered (an unchanged page is skipped without it)
     details: Callable[[], dict[str, Any]] | None = None
-
-
-class TemplateFailure(Exception):
-    """A template could not be loaded or rendered; carries a `path:line` location."""
-
-    def __init__(self, path: str, line: int, message: str) -> None:
-        super().__init__(message)
-        self.path, self.line, self.message = path, line, message
 
 
 def make_env(templates: Path) -> jinja2.Environment:

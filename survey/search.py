@@ -57,13 +57,19 @@ def _own_fields(paper: Paper) -> dict[str, str]:
     }
 
 
-def own_terms(paper: Paper) -> dict[str, int]:
-    """{term: weight} from the paper's own fields; the titles of its topics are added when indexing."""
+def own_terms(paper: Paper) -> str:
+    """ "term weight term weight ..." from the paper's own fields (topic titles are added when
+    indexing); text, because it is cached with the paper and text unpickles fastest."""
     weights: dict[str, int] = defaultdict(int)
     for field, text in _own_fields(paper).items():
         for term in tokens(text):
             weights[term] += FIELD_WEIGHTS[field]
-    return dict(weights)
+    return " ".join(f"{term} {weight}" for term, weight in weights.items())
+
+
+def _weights(terms: str) -> dict[str, int]:
+    words = terms.split()
+    return dict(zip(words[::2], map(int, words[1::2]), strict=True))
 
 
 def _card(paper: Paper) -> list:
@@ -85,7 +91,7 @@ def search_files(corpus: Corpus) -> dict[str, bytes]:
     postings: dict[str, dict[int, int]] = defaultdict(dict)
     topic_terms = {topic.id: tokens(topic.title) for topic in corpus.topics}
     for index, paper in enumerate(corpus.papers):
-        weights = dict(paper.search_terms)
+        weights = _weights(paper.search_terms)
         for topic in paper.topics:
             for term in topic_terms[topic.id]:
                 weights[term] = weights.get(term, 0) + FIELD_WEIGHTS["topics"]
