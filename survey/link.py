@@ -131,11 +131,17 @@ def _link_venues(papers: list[Paper]) -> list[Venue]:
     for paper in papers:
         if paper.venue:
             groups[venue_name(paper.venue)].append(paper)
-    venues = [Venue(name, slugify(name), newest_first(group)) for name, group in groups.items()]
-    for venue in venues:
+    venues = sorted(
+        (Venue(name, slugify(name), newest_first(group)) for name, group in groups.items()),
+        key=lambda v: (v.name.lower(), v.name),
+    )
+    taken: Counter[str] = Counter()
+    for venue in venues:  # names that differ only in case or punctuation get pages of their own
+        taken[venue.slug] += 1
+        venue.slug = venue.slug if taken[venue.slug] == 1 else f"{venue.slug}-{taken[venue.slug]}"
         for paper in venue.papers:
             paper.venue_ref = venue
-    return sorted(venues, key=lambda v: (v.name.lower(), v.name))
+    return venues
 
 
 def _link_years(papers: list[Paper]) -> list[Year]:

@@ -28,10 +28,14 @@ RELATION_LABELS = {
 }
 
 
+SLUG_LIMIT = 80  # file systems refuse names over 255 bytes; no real name comes near this
+
+
 def slugify(text: str) -> str:
     """ASCII, lowercase, hyphen-separated: 'Florian Tramèr' -> 'florian-tramer'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:SLUG_LIMIT].strip("-") or "x"
 
 
 @dataclass(frozen=True)

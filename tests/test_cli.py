@@ -174,3 +174,23 @@ def test_several_kinds_of_error_at_once_in_text_and_github_formats(project: Path
         "did you mean 'summary'?" in annotations
     )
     assert all(line.startswith("::error file=content/") for line in annotations)
+
+
+def test_names_too_long_for_a_file_name_and_venues_differing_in_case_get_pages(project: Path) -> None:
+    papers = project / "content/papers"
+    long_name = "Wolfeschlegelsteinhausenbergerdorff " * 12
+    (papers / "long2024name.yaml").write_text(
+        f"title: A Paper With A Long Author\nauthors: [{long_name.strip()}]\nyear: 2024\ntopics: [sl]\n"
+        "venue: Findings\nsummary: One sentence. Two sentences.\n"
+    )
+    (papers / "case2024venue.yaml").write_text(
+        "title: A Paper At A Lowercase Venue\nauthors: [Ada Lovelace]\nyear: 2024\ntopics: [sl]\n"
+        "venue: findings\nsummary: One sentence. Two sentences.\n"
+    )
+    code, _, err = run("build", "--output", "site")
+    assert code == 0, err
+    author_pages = [p for p in (project / "site/authors").glob("wolfe*/index.html")]
+    assert len(author_pages) == 1 and len(author_pages[0].parent.name) <= 80
+    venue_pages = sorted(p.parent.name for p in (project / "site/venues").glob("findings*/index.html"))
+    assert venue_pages == ["findings", "findings-2"]
+    assert "A Paper At A Lowercase Venue" in (project / "site/venues/findings-2/index.html").read_text()
