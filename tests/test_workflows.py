@@ -34,6 +34,12 @@ def test_pages_workflow_builds_with_base_url_and_deploys_on_main() -> None:
     assert "survey build --output _site --base-url" in build
     uses = [step.get("uses", "") for step in workflow["jobs"]["build"]["steps"]]
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    cache = next(
+        step
+        for step in workflow["jobs"]["build"]["steps"]
+        if step.get("uses", "").startswith("actions/cache@")
+    )
+    assert cache["with"]["path"] == ".survey-cache"
     assert workflow["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
 
