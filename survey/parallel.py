@@ -8,10 +8,11 @@ this process, so there is exactly one code path to get right.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 from survey.progress import Progress, no_progress
@@ -47,31 +48,32 @@ def split_work(
     total: int = 0,
     progress: Progress = no_progress,
 ) -> list[T]:
-    """[work(0, n, tick), ..., work(n-1, n, tick)]: worker i takes share i of n. Errors propagate."""
+    """[work(0, n, tick), ..., work(n-1, n, tick)]: share i of n each. Errors propagate.
+
+    This process takes share 0 itself and forks a process for each other share: one process fewer
+    holding its own copy of what it touches than if this one only waited.
+    """
+    counter = multiprocessing.Value("l", 0)  # items done, by every process
+
+    def tick(done: int) -> None:
+        with counter.get_lock():
+            counter.value += done
+        progress(stage, min(counter.value, total), total)
+
     if workers <= 1:
-        done = [0]
-
-        def tick_here(count: int) -> None:
-            done[0] += count
-            progress(stage, min(done[0], total), total)
-
-        return [work(0, 1, tick_here)]
-    counter = multiprocessing.get_context("fork").Value("l", 0)
+        return [work(0, 1, tick)]
     _shared["work"], _shared["counter"] = work, counter
+    gc.freeze()  # the collector would otherwise touch every inherited object, copying the pages they share
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_run_share, index, workers) for index in range(workers)]
-            pending = set(futures)
-            while pending:
-                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
-                progress(stage, min(counter.value, total), total)
-                if any(f.exception() for f in finished):
-                    break
-            results = [future.result() for future in futures]
-            progress(stage, total, total)
-            return results
+        with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_run_share, index, workers) for index in range(1, workers)]
+            mine = work(0, workers, tick)
+            results = [mine, *(future.result() for future in futures)]
     finally:
+        gc.unfreeze()
         _shared.clear()
+    progress(stage, total, total)
+    return results
 
 
 def _run_share(index: int, count: int) -> object:
