@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = Path(".survey-cache")
-FORMAT = 6  # bump when cached objects change shape
+FORMAT = 7  # bump when cached objects change shape
 KINDS = ("papers", "references", "pages", "links")
 CODE = Path(__file__).resolve().parent  # the generator's own code is an input of every build
 
@@ -55,11 +55,12 @@ class BuildCache:
         self.entries: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
         self.used: dict[str, set[str]] = {kind: set() for kind in KINDS}
         self.fingerprint = ""
+        self.output: dict[str, Any] = {}  # what the last build left in its output folder
         self._entries_read = False
         state = self._read("state.pickle")
         if state:
-            self.fingerprint = state["fingerprint"]
-        self.files = FileHashes(state["files"] if state else None)
+            self.fingerprint, self.output = state.get("fingerprint", ""), state.get("output", {})
+        self.files = FileHashes(state.get("files") if state else None)
 
     @property
     def enabled(self) -> bool:
@@ -87,7 +88,7 @@ class BuildCache:
         self._read_entries()
         return self.entries[kind]
 
-    def save(self, fingerprint: str) -> None:
+    def save(self, fingerprint: str, output: dict[str, Any]) -> None:
         """Keep only what this build used, so the cache does not grow with old versions."""
         if self.folder is None:
             return
@@ -96,7 +97,8 @@ class BuildCache:
         if self._entries_read:
             entries = {kind: self._used_entries(kind) for kind in KINDS}
             self._write("cache.pickle", {"code": self._code(), "entries": entries})
-        self._write("state.pickle", {"fingerprint": fingerprint, "files": self.files.seen})
+        state = {"fingerprint": fingerprint, "files": self.files.seen, "output": output}
+        self._write("state.pickle", state)
 
     def _used_entries(self, kind: str) -> dict[str, Any]:
         return {key: value for key, value in self.entries[kind].items() if key in self.used[kind]}
@@ -118,9 +120,9 @@ class BuildCache:
             return None
         try:
             stored = pickle.loads(path.read_bytes())  # our own file, never downloaded
-        except Exception:  # a damaged cache is rebuilt, never trusted
+            return stored["data"] if stored["format"] == FORMAT else None
+        except Exception:  # a damaged cache, or one from another version, is rebuilt, never trusted
             return None
-        return stored["data"] if stored.get("format") == FORMAT else None
 
     def _write(self, name: str, data: Any) -> None:
         assert self.folder is not None

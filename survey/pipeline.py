@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from survey.cache import CACHE_DIR, BuildCache, fingerprint
 from survey.diagnostics import Report
 from survey.progress import Progress, no_progress
-from survey.write import WriteStats, commit, output_intact, read_manifest
+from survey.write import WriteStats, commit, folder_times, output_intact, read_manifest
 
 if TYPE_CHECKING:
     from survey.model import Corpus
@@ -87,8 +87,9 @@ def build(
     cache = BuildCache(CACHE_DIR if use_cache else None)
     inputs = [project.content, project.templates, project.static]
     stamp = fingerprint(inputs, f"{base_url}|{out.resolve()}", cache.files) if use_cache else ""
-    if use_cache and cache.fingerprint == stamp and output_intact(out):
-        return WriteStats(unchanged=len(read_manifest(out)))
+    last = cache.output
+    if use_cache and cache.fingerprint == stamp and output_intact(out, last.get("folders", {})):
+        return WriteStats(unchanged=last["files"])
     from survey.render import render_site
 
     corpus = load(project.content, report, base_url, cache, workers)
@@ -99,5 +100,5 @@ def build(
     names = {name for result in results for name in result.names}
     kept = sum(result.kept for result in results)
     stats = commit(out, [result.staged for result in results], names, kept)
-    cache.save(stamp)
+    cache.save(stamp, {"folders": folder_times(out, names), "files": len(names)} if use_cache else {})
     return stats

@@ -84,11 +84,23 @@ def discard(out: Path, staged: list[Staged]) -> None:
             _remove_empty_parents(target.parent, out)
 
 
-def output_intact(out: Path) -> bool:
-    """Every file the last build wrote is still there (nobody deleted the output)."""
-    names = read_manifest(out)
-    root = os.fspath(out)
-    return bool(names) and all(os.path.isfile(os.path.join(root, name)) for name in names)
+def folder_times(out: Path, names: set[str]) -> dict[str, int]:
+    """The modification time of every folder holding an output file, taken after a build.
+
+    Removing a file from a folder (or adding one) changes the folder's time, so comparing these
+    times tells whether anyone touched the output since, with one look per folder instead of one
+    per file.
+    """
+    folders = {os.path.dirname(name) for name in names} | {""}
+    return {folder: os.stat(os.path.join(out, folder)).st_mtime_ns for folder in folders}
+
+
+def output_intact(out: Path, times: dict[str, int]) -> bool:
+    """No file was added to or removed from the output since `times` were taken."""
+    try:
+        return bool(times) and all(os.stat(os.path.join(out, f)).st_mtime_ns == t for f, t in times.items())
+    except OSError:
+        return False
 
 
 def read_manifest(out: Path) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from pathlib import Path
 
@@ -79,9 +80,13 @@ def test_no_cache_leaves_no_cache(maintainer: Path) -> None:
     assert not (maintainer / ".survey-cache").exists()
 
 
-def test_a_damaged_cache_is_ignored(maintainer: Path) -> None:
+@pytest.mark.parametrize("name", ["cache.pickle", "state.pickle"])
+@pytest.mark.parametrize(
+    "damage", [b"not a pickle", pickle.dumps({"format": 1}), pickle.dumps(["another", "shape"])]
+)
+def test_a_damaged_or_foreign_cache_is_ignored(maintainer: Path, name: str, damage: bytes) -> None:
     incremental(maintainer)
-    (maintainer / ".survey-cache/cache.pickle").write_bytes(b"not a pickle")
+    (maintainer / ".survey-cache" / name).write_bytes(damage)
     built, _ = incremental(maintainer)
     assert built == {**cold(maintainer), ".survey-manifest": built[".survey-manifest"]}
 
