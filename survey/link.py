@@ -23,6 +23,7 @@ from survey.model import (
     Year,
     slugify,
 )
+from survey.parallel import Tick, share, split_work, worker_count
 from survey.taxonomy import walk
 
 SAME_AUTHOR_LIMIT = 10
@@ -36,7 +37,12 @@ def newest_first(papers: list[Paper]) -> list[Paper]:
 
 
 def link(
-    config: SiteConfig, content_dir, roots: list[Topic], papers: list[Paper], cache: BuildCache | None = None
+    config: SiteConfig,
+    content_dir,
+    roots: list[Topic],
+    papers: list[Paper],
+    cache: BuildCache | None = None,
+    workers: int = 1,
 ) -> Corpus:
     corpus = Corpus(config, content_dir, roots, list(walk(roots)), sorted(papers, key=lambda p: p.key))
     _link_topics(corpus)
@@ -44,11 +50,11 @@ def link(
     corpus.venues = _link_venues(corpus.papers)
     corpus.years = _link_years(corpus.papers)
     _link_relations(corpus.papers)
-    _link_neighbours(corpus.papers, cache)
+    _link_neighbours(corpus.papers, cache, workers)
     return corpus
 
 
-def _link_neighbours(papers: list[Paper], cache: BuildCache | None) -> None:
+def _link_neighbours(papers: list[Paper], cache: BuildCache | None, workers: int) -> None:
     """Each paper's papers by the same authors, and related papers.
 
     Both depend only on the papers' keys, years, authors, topics, tags and relations, so an edit to
@@ -59,7 +65,7 @@ def _link_neighbours(papers: list[Paper], cache: BuildCache | None) -> None:
     stored = cache.get("links", shape) if cache else None
     by_key = {paper.key: paper for paper in papers}
     if stored is None:
-        stored = _neighbours(papers)
+        stored = _neighbours(papers, workers)
     if cache:
         cache.put("links", shape, stored)
     for paper in papers:
@@ -68,8 +74,8 @@ def _link_neighbours(papers: list[Paper], cache: BuildCache | None) -> None:
         paper.related = [by_key[key] for key in related]
 
 
-def _neighbours(papers: list[Paper]) -> dict[str, tuple[list[str], list[str]]]:
-    """{key: (keys of papers by the same authors, keys of related papers)}."""
+def _neighbours(papers: list[Paper], workers: int) -> dict[str, tuple[list[str], list[str]]]:
+    """{key: (keys of papers by the same authors, keys of related papers)}, made on every core."""
     by_topic: dict[str, list[Paper]] = defaultdict(list)
     by_topic_tag: dict[tuple[str, str], list[Paper]] = defaultdict(list)
     for paper in sorted(papers, key=lambda p: (-p.year, p.key)):
@@ -78,13 +84,20 @@ def _neighbours(papers: list[Paper]) -> dict[str, tuple[list[str], list[str]]]:
             for tag in paper.tags:
                 by_topic_tag[topic_id, tag].append(paper)
     labels = {p.key: (frozenset(p.topic_ids), frozenset(p.tags)) for p in papers}
-    return {
-        paper.key: (
-            [p.key for p in _same_authors(paper)],
-            [p.key for p in _related(paper, by_topic, by_topic_tag, labels)],
-        )
-        for paper in papers
-    }
+
+    def lists(index: int, count: int, tick: Tick) -> dict[str, tuple[list[str], list[str]]]:
+        return {
+            paper.key: (
+                [p.key for p in _same_authors(paper)],
+                [p.key for p in _related(paper, by_topic, by_topic_tag, labels)],
+            )
+            for paper in share(papers, index, count)
+        }
+
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    for part in split_work(lists, worker_count(workers, len(papers))):
+        found.update(part)
+    return found
 
 
 def _link_topics(corpus: Corpus) -> None:

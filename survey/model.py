@@ -8,6 +8,7 @@ sub-path and from file://; templates make it relative to the page with the `url`
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ RELATION_LABELS = {
 SLUG_LIMIT = 80  # file systems refuse names over 255 bytes; no real name comes near this
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names recur: author pages, sorting, indexes
 def slugify(text: str) -> str:
     """ASCII, lowercase, hyphen-separated: 'Florian Tramèr' -> 'florian-tramer'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -68,7 +68,7 @@ def load(
     loaded = load_papers(content_dir, report, cache, workers)
     if config is None or not roots:
         return None
-    corpus = link(config, content_dir, roots, [item.paper for item in loaded], cache)
+    corpus = link(config, content_dir, roots, [item.paper for item in loaded], cache, workers)
     summary_refs = [(item.paper, ref, line) for item in loaded for ref, line in item.references]
     validate(corpus, summary_refs, intro_refs, report)
     return corpus
