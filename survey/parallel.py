@@ -1,9 +1,9 @@
 """Spreading a stage over processes: `split_work` runs one function on every core, each on its share.
 
-Processes are forked, so each worker starts with the parent's loaded corpus in memory (shared,
+Processes are forked, so each worker starts with what the parent holds in memory (shared,
 copy-on-write) and nothing has to be pickled on the way in; only each worker's result comes back.
-With one worker (small corpora, tests, `--jobs 1`, platforms without fork) the function runs in
-this process, so there is exactly one code path to get right.
+With one worker (small corpora, `--jobs 1`, other systems than Linux unless asked) the function
+runs in this process, so there is exactly one code path to get right.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -33,11 +34,17 @@ def available_workers() -> int:
 
 
 def worker_count(requested: int, items: int) -> int:
-    """How many processes to use for `items` pieces of work; `requested` 0 means automatic."""
+    """How many processes to use for `items` pieces of work; `requested` 0 means automatic.
+
+    Automatic means every core on Linux, and one process elsewhere: macOS offers fork, but some of
+    its system libraries are not safe in a forked child, so there it has to be asked for (--jobs).
+    """
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     if requested > 0:
         return requested
+    if not sys.platform.startswith("linux"):
+        return 1
     return max(1, min(available_workers(), items // MIN_ITEMS_PER_WORKER))
 
 

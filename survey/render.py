@@ -38,7 +38,7 @@ from survey.parallel import Tick, share, split_work, worker_count
 from survey.progress import Progress, no_progress
 from survey.search import search_files
 from survey.signatures import page_signature, paper_list_signature, shell_signature
-from survey.write import Staged, Stager, discard
+from survey.write import Staged, Stager, discard, discard_stray
 
 RECENT_LIMIT = 12
 
@@ -273,13 +273,17 @@ def render_site(
         existing=existing or set(),
         output_key=str(out.resolve()),
     )
-    results = split_work(
-        lambda index, count, tick: job.run_share(share(tasks, index, count), tick),
-        worker_count(workers, len(tasks)),
-        "rendering pages",
-        len(tasks),
-        progress,
-    )
+    try:
+        results = split_work(
+            lambda index, count, tick: job.run_share(share(tasks, index, count), tick),
+            worker_count(workers, len(tasks)),
+            "rendering pages",
+            len(tasks),
+            progress,
+        )
+    except BaseException:  # a bug or an interrupt, not a template error: still leave the site as it was
+        discard_stray(out)
+        raise
     failures = [result.failure for result in results if result.failure]
     if failures:
         discard(out, [result.staged for result in results])

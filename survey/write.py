@@ -95,6 +95,16 @@ def folder_times(out: Path, names: set[str]) -> dict[str, int]:
     return {folder: os.stat(os.path.join(out, folder)).st_mtime_ns for folder in folders}
 
 
+def discard_stray(out: Path) -> None:
+    """Remove every staged file in the output, wherever it is: after an unexpected error, the
+    workers' records of what they staged are lost with it."""
+    for here, _, names in os.walk(out):
+        for name in names:
+            if name.startswith(STAGED):
+                os.unlink(os.path.join(here, name))
+        _remove_empty_parents(Path(here), out)
+
+
 def output_intact(out: Path, times: dict[str, int]) -> bool:
     """No file was added to or removed from the output since `times` were taken."""
     try:

@@ -9,6 +9,7 @@ import pytest
 from conftest import BAD, ROOT
 from test_cli import run, snapshot
 
+from survey import render
 from survey.parallel import share, split_work
 
 
@@ -62,3 +63,22 @@ def test_errors_found_by_parsing_workers_name_the_file_and_line(project: Path) -
     code, _, err = run("build", "--jobs", "2", "--output", "site")
     assert code == 1
     assert [line for line in err.splitlines() if ": error: " in line] == expected
+
+
+def test_an_unexpected_error_in_a_worker_leaves_no_staged_files(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("build", "--jobs", "2", "--output", "site")[0] == 0
+    before = snapshot(project / "site")
+    (project / "content/papers/fresh2024paper.yaml").write_text(
+        "title: A Fresh Paper\nauthors: [Ada Lovelace]\nyear: 2024\ntopics: [sl]\n"
+        "summary: New here. Its pages would be new files.\n"
+    )
+
+    def broken(corpus: object) -> dict[str, bytes]:
+        raise RuntimeError("a bug in an export")
+
+    monkeypatch.setattr(render, "search_files", broken)
+    with pytest.raises(RuntimeError, match="a bug in an export"):
+        run("build", "--jobs", "2", "--output", "site")
+    assert snapshot(project / "site") == before
