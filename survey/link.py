@@ -118,9 +118,11 @@ def _link_topics(corpus: Corpus) -> None:
 
 def _link_authors(papers: list[Paper]) -> list[Author]:
     by_name: dict[str, Author] = {}
-    for paper in papers:
+    for paper in newest_first(papers):  # so each author's papers come out newest first
         for name in paper.author_names:
-            author = by_name.setdefault(name, Author(name, family=name.split()[-1]))
+            author = by_name.get(name)
+            if author is None:
+                author = by_name[name] = Author(name, family=name.split()[-1])
             if not author.papers or author.papers[-1] is not paper:  # a name listed twice counts once
                 author.papers.append(paper)
             paper.authors.append(author)
@@ -130,7 +132,6 @@ def _link_authors(papers: list[Paper]) -> list[Author]:
         slug = slugify(author.name)
         taken[slug] += 1
         author.slug = slug if taken[slug] == 1 else f"{slug}-{taken[slug]}"
-        author.papers = newest_first(author.papers)
     return authors
 
 

@@ -7,6 +7,7 @@ relations) belong to validate.py, which runs on the linked corpus.
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
 from dataclasses import dataclass
@@ -48,18 +49,19 @@ def load_papers(
         report.error(folder, 0, "no papers folder; create it and add one YAML file per paper")
         return []
     cache = cache or BuildCache(None)
-    loaded: dict[Path, LoadedPaper | None] = {}
+    where = f"{Path.cwd()}|{folder}"  # cached papers are keyed by where they were read and their bytes
+    loaded: dict[str, LoadedPaper | None] = {}
     to_parse: list[tuple[Path, str]] = []
-    for path in sorted(folder.iterdir()):
-        if path.suffix == ".yml" or (path.is_file() and path.suffix not in (".yaml", ".md")):
+    for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+        path = Path(entry.path)
+        if path.suffix == ".yml" or (entry.is_file() and path.suffix not in (".yaml", ".md")):
             report.error(path, 0, "not a paper file; paper files end in .yaml")
-        if not _is_paper(path):
+        if path.suffix != ".yaml" or not entry.is_file():
             continue
-        source = cache.files.of(path) if cache.enabled else ""
-        stored = cache.get("papers", _cache_key(path, source)) if cache.enabled else None
-        if stored is not None:
-            loaded[path] = pickle.loads(stored)  # written by this program
-        else:
+        source = cache.files.of(entry.path) if cache.enabled else ""
+        stored = cache.get("papers", f"{where}|{entry.name}|{source}") if cache.enabled else None
+        loaded[entry.name] = pickle.loads(stored) if stored is not None else None  # written by this program
+        if stored is None:
             to_parse.append((path, source))
     parts = split_work(
         lambda index, count, tick: _parse_share(share(to_parse, index, count), report.root, tick),
@@ -70,15 +72,11 @@ def load_papers(
     for part in parts:
         for path, source, paper, diagnostics in part:
             report.diagnostics.extend(diagnostics)
-            loaded[path] = paper
+            loaded[path.name] = paper
             if paper is not None and cache.enabled and not diagnostics:
                 stored = pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL)
-                cache.put("papers", _cache_key(path, source), stored)
-    return [loaded[path] for path in sorted(loaded) if loaded[path] is not None]  # type: ignore[misc]
-
-
-def _cache_key(path: Path, source: str) -> str:
-    return f"{Path.cwd()}|{path}|{source}"
+                cache.put("papers", f"{where}|{path.name}|{source}", stored)
+    return [paper for paper in loaded.values() if paper is not None]
 
 
 def _parse_share(
@@ -95,10 +93,6 @@ def _parse_share(
         if number % 100 == 0:
             tick(100)
     return parsed
-
-
-def _is_paper(path: Path) -> bool:
-    return path.is_file() and path.suffix == ".yaml"
 
 
 def _load_paper(path: Path, report: Report) -> LoadedPaper | None:
