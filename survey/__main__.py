@@ -1,7 +1,5 @@
 """Allow `python -m survey`."""
 
-import sys
+from survey.cli import command
 
-from survey.cli import main
-
-sys.exit(main())
+command()

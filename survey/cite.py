@@ -112,13 +112,15 @@ def formatted_references(
     cache_keys = [digest(paper.bibtex.encode()) for paper in papers]
     done: dict[str, tuple[str, str]] = {key: cache.get("references", key) for key in cache_keys}
     missing = [(key, paper) for key, paper in zip(cache_keys, papers, strict=True) if done[key] is None]
-    parts = split_work(
-        lambda index, count, tick: _format_references(share(missing, index, count), tick),
-        workers if len(missing) > 1 else 1,
-        "formatting references",
-        len(missing),
-        progress,
-    )
+    parts: list[dict[str, tuple[str, str]]] = []
+    if missing:  # a rebuild rarely has any, and setting up pybtex's styles takes a moment
+        parts = split_work(
+            lambda index, count, tick: _format_references(share(missing, index, count), tick),
+            workers if len(missing) > 1 else 1,
+            "formatting references",
+            len(missing),
+            progress,
+        )
     for part in parts:
         for key, formatted in part.items():
             done[key] = formatted

@@ -8,6 +8,7 @@ user for bad input.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -98,6 +99,19 @@ def main(
     from survey.serve import serve  # only the server needs http.server
 
     return serve(args.content, args.output, args.port, stdout, stderr)
+
+
+def command() -> None:
+    """The `survey` command: main(), then exit at once.
+
+    A build leaves the linked corpus in reference cycles; collecting them when the interpreter
+    shuts down took half a second at 10,000 papers, after all the work was done. Output is flushed
+    first and nothing of ours runs at exit, so skipping that is safe.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def run_check(content: Path, style: str, stdout: TextIO, stderr: TextIO) -> int:

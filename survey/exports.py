@@ -24,9 +24,14 @@ def to_json(data: Any) -> bytes:
     return (_lines(data, top=True) + "\n").encode("utf-8")
 
 
+class Encoded(list):
+    """A list whose items are already JSON text (made once per paper file and cached with it)."""
+
+
 def _lines(data: Any, top: bool = False) -> str:
     if isinstance(data, list) and data:
-        return "[\n" + ",\n".join(compact_json(item) for item in data) + "\n]"
+        items = data if isinstance(data, Encoded) else map(compact_json, data)
+        return "[\n" + ",\n".join(items) + "\n]"
     if isinstance(data, dict) and top:
         entries = (f"{compact_json(key)}: {_lines(data[key])}" for key in sorted(data))
         return "{\n" + ",\n".join(entries) + "\n}"
@@ -42,8 +47,7 @@ def bib_file(papers: list[Paper]) -> bytes:
 
 
 def csl_file(papers: list[Paper]) -> bytes:
-    items = [p.csl_json for p in sorted(papers, key=lambda p: p.key)]
-    return ("[\n" + ",\n".join(items) + "\n]\n").encode("utf-8") if items else b"[]\n"
+    return to_json(Encoded(p.csl_json for p in sorted(papers, key=lambda p: p.key)))
 
 
 def paper_citation_files(paper: Paper, paths: tuple[str, str, str]) -> dict[str, bytes]:
@@ -78,7 +82,7 @@ def corpus_json(corpus: Corpus) -> bytes:
             "format": "survey-corpus/1",
             "site": {"title": corpus.config.title, "base_url": corpus.config.base_url},
             "topics": [_topic_data(t) for t in corpus.topics],
-            "papers": [_paper_data(p) for p in corpus.papers],
+            "papers": Encoded(p.data_json for p in corpus.papers),
         }
     )
 
@@ -96,7 +100,9 @@ def _topic_data(topic: Topic) -> dict[str, Any]:
     }
 
 
-def _paper_data(paper: Paper) -> dict[str, Any]:
+def paper_data(paper: Paper) -> dict[str, Any]:
+    """The paper's entry in papers.json; only from its own file, so papers.py makes it once per file
+    (its topics are those it names: a build with an unknown topic stops at validation)."""
     return {
         "key": paper.key,
         "title": paper.title,
@@ -109,7 +115,7 @@ def _paper_data(paper: Paper) -> dict[str, Any]:
         "url": paper.url or None,
         "pdf": paper.pdf or None,
         "code": paper.code or None,
-        "topics": [t.id for t in paper.topics],
+        "topics": list(dict.fromkeys(paper.topic_ids)),
         "tags": paper.tags,
         "summary": paper.summary_md.strip(),
         "relations": {kind: keys for kind, keys in paper.relation_keys.items() if keys},

@@ -164,7 +164,9 @@ class Paper:
     bibtex: str = ""  # the paper's own BibTeX entry (papers.py makes it with the paper)
     # Made once per paper file and cached with it, as text (quick to unpickle):
     csl_json: str = field(default="", repr=False)  # the CSL-JSON item, one line
+    data_json: str = field(default="", repr=False)  # the paper's entry in papers.json, one line
     search_terms: str = field(default="", repr=False)  # "term weight term weight ...", without topics
+    search_card: str = field(default="", repr=False)  # the search result card, JSON
 
     @property
     def page_url(self) -> str:

@@ -17,14 +17,14 @@ from pathlib import Path
 from survey.cache import BuildCache
 from survey.cite import bibtex_entry, csl_item
 from survey.diagnostics import Diagnostic, Report
-from survey.exports import compact_json
+from survey.exports import compact_json, paper_data
 from survey.latex import latex_to_unicode
 from survey.markup import Reference, render_markdown
 from survey.model import RELATION_KINDS, Paper
 from survey.parallel import Tick, share, split_work, worker_count
 from survey.read import BibEntry, LineDict, flat_lines, read_bibtex, read_yaml
 from survey.schema import check_shape
-from survey.search import own_terms
+from survey.search import card, own_terms
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ET_AL = "others"
@@ -197,7 +197,8 @@ def _build(key: str, path: Path, fields: dict, lines: dict, report: Report) -> L
     )
     # made here, per file, so the cache keeps them with the parsed paper
     paper.bibtex, paper.csl_json = bibtex_entry(paper), compact_json(csl_item(paper))
-    paper.search_terms = own_terms(paper)
+    paper.data_json = compact_json(paper_data(paper))
+    paper.search_terms, paper.search_card = own_terms(paper), card(paper)
     references = [(ref, summary_line + ref.line_offset) for ref in rendered.references]
     return LoadedPaper(paper, references)
 

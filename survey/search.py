@@ -72,13 +72,17 @@ def _weights(terms: str) -> dict[str, int]:
     return dict(zip(words[::2], map(int, words[1::2]), strict=True))
 
 
-def _card(paper: Paper) -> list:
+def card(paper: Paper) -> str:
+    """The paper's result card as JSON text: made once per paper file and cached with it (its
+    topics are those it names: a build with an unknown topic stops at validation)."""
     summary = paper.summary_text
     if len(summary) > SNIPPET_CHARS:
         summary = summary[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
     names = paper.author_names
     authors = ", ".join(names[:4]) + (" et al." if len(names) > 4 or paper.et_al else "")
-    return [paper.key, paper.title, authors, paper.year, paper.venue, [t.id for t in paper.topics], summary]
+    topics = list(dict.fromkeys(paper.topic_ids))
+    fields = [paper.key, paper.title, authors, paper.year, paper.venue, topics, summary]
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def _script(call: str, *args: object) -> bytes:
@@ -107,8 +111,9 @@ def search_files(corpus: Corpus) -> dict[str, bytes]:
         for number, shard in sorted(shards.items())
     }
     for start in range(0, len(corpus.papers), CARDS_PER_SHARD):
-        cards = [_card(p) for p in corpus.papers[start : start + CARDS_PER_SHARD]]
-        files[f"search/d/{start // CARDS_PER_SHARD}.js"] = _script("cards", start // CARDS_PER_SHARD, cards)
+        number = start // CARDS_PER_SHARD
+        cards = ",".join(p.search_card for p in corpus.papers[start : start + CARDS_PER_SHARD])
+        files[f"search/d/{number}.js"] = f"SurveySearch.cards({number},[{cards}]);\n".encode()
     meta = {
         "papers": len(corpus.papers),
         "cardsPerShard": CARDS_PER_SHARD,
