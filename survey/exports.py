@@ -25,12 +25,12 @@ def to_json(data: Any) -> bytes:
 
 
 class Encoded(list):
-    """A list whose items are already JSON text (made once per paper file and cached with it)."""
+    """A list whose items are already JSON, as UTF-8 (made once per paper file and cached with it)."""
 
 
 def _lines(data: Any, top: bool = False) -> str:
     if isinstance(data, list) and data:
-        items = data if isinstance(data, Encoded) else map(compact_json, data)
+        items = (item.decode() for item in data) if isinstance(data, Encoded) else map(compact_json, data)
         return "[\n" + ",\n".join(items) + "\n]"
     if isinstance(data, dict) and top:
         entries = (f"{compact_json(key)}: {_lines(data[key])}" for key in sorted(data))

@@ -162,11 +162,12 @@ class Paper:
     same_authors: list[Paper] = field(default_factory=list, repr=False)
     related: list[Paper] = field(default_factory=list, repr=False)
     bibtex: str = ""  # the paper's own BibTeX entry (papers.py makes it with the paper)
-    # Made once per paper file and cached with it, as text (quick to unpickle):
-    csl_json: str = field(default="", repr=False)  # the CSL-JSON item, one line
-    data_json: str = field(default="", repr=False)  # the paper's entry in papers.json, one line
+    # Made once per paper file and cached with it, as text (quick to unpickle); JSON as UTF-8 bytes,
+    # half the memory of a str once it holds one character beyond Latin-1 (a "…", a "ć"):
+    csl_json: bytes = field(default=b"", repr=False)  # the CSL-JSON item, one line
+    data_json: bytes = field(default=b"", repr=False)  # the paper's entry in papers.json, one line
     search_terms: str = field(default="", repr=False)  # "term weight term weight ...", without topics
-    search_card: str = field(default="", repr=False)  # the search result card, JSON
+    search_card: bytes = field(default=b"", repr=False)  # the search result card
 
     @property
     def page_url(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -76,7 +77,10 @@ def load_papers(
             if paper is not None and cache.enabled and not diagnostics:
                 stored = pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL)
                 cache.put("papers", f"{where}|{path.name}|{source}", stored)
-    return [paper for paper in loaded.values() if paper is not None]
+    papers = [paper for paper in loaded.values() if paper is not None]
+    for item in papers:  # the same few keys in every paper: one copy of each (unpickling made new ones)
+        item.paper.lines = {sys.intern(key): line for key, line in item.paper.lines.items()}
+    return papers
 
 
 def _parse_share(
@@ -190,15 +194,15 @@ def _build(key: str, path: Path, fields: dict, lines: dict, report: Report) -> L
         tags=list(fields.get("tags", [])),
         summary_md=summary,
         summary_html=rendered.html,
-        relation_keys={kind: list(relations.get(kind, [])) for kind in RELATION_KINDS},
+        relation_keys={kind: list(relations[kind]) for kind in RELATION_KINDS if relations.get(kind)},
         added=date.fromisoformat(fields["added"]) if "added" in fields else None,
         verified=fields.get("verified", ""),
         bib_type=fields.get("bib_type", ""),
     )
     # made here, per file, so the cache keeps them with the parsed paper
-    paper.bibtex, paper.csl_json = bibtex_entry(paper), compact_json(csl_item(paper))
-    paper.data_json = compact_json(paper_data(paper))
-    paper.search_terms, paper.search_card = own_terms(paper), card(paper)
+    paper.bibtex, paper.csl_json = bibtex_entry(paper), compact_json(csl_item(paper)).encode()
+    paper.data_json = compact_json(paper_data(paper)).encode()
+    paper.search_terms, paper.search_card = own_terms(paper), card(paper).encode()
     references = [(ref, summary_line + ref.line_offset) for ref in rendered.references]
     return LoadedPaper(paper, references)
 

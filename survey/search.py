@@ -112,8 +112,8 @@ def search_files(corpus: Corpus) -> dict[str, bytes]:
     }
     for start in range(0, len(corpus.papers), CARDS_PER_SHARD):
         number = start // CARDS_PER_SHARD
-        cards = ",".join(p.search_card for p in corpus.papers[start : start + CARDS_PER_SHARD])
-        files[f"search/d/{number}.js"] = f"SurveySearch.cards({number},[{cards}]);\n".encode()
+        cards = b",".join(p.search_card for p in corpus.papers[start : start + CARDS_PER_SHARD])
+        files[f"search/d/{number}.js"] = b"SurveySearch.cards(%d,[%s]);\n" % (number, cards)
     meta = {
         "papers": len(corpus.papers),
         "cardsPerShard": CARDS_PER_SHARD,
