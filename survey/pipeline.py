@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from survey.cache import CACHE_DIR, BuildCache, fingerprint
 from survey.diagnostics import Report
+from survey.parallel import frozen_heap
 from survey.progress import Progress, no_progress
 from survey.write import WriteStats, commit, folder_times, output_intact, read_manifest
 
@@ -68,9 +69,10 @@ def load(
     loaded = load_papers(content_dir, report, cache, workers)
     if config is None or not roots:
         return None
-    corpus = link(config, content_dir, roots, [item.paper for item in loaded], cache, workers)
-    summary_refs = [(item.paper, ref, line) for item in loaded for ref, line in item.references]
-    validate(corpus, summary_refs, intro_refs, report)
+    with frozen_heap():  # the parsed papers live as long as the corpus
+        corpus = link(config, content_dir, roots, [item.paper for item in loaded], cache, workers)
+        summary_refs = [(item.paper, ref, line) for item in loaded for ref, line in item.references]
+        validate(corpus, summary_refs, intro_refs, report)
     return corpus
 
 
@@ -92,13 +94,16 @@ def build(
         return WriteStats(unchanged=last["files"])
     from survey.render import render_site
 
-    corpus = load(project.content, report, base_url, cache, workers)
-    if corpus is None or not report.ok:
-        return None
-    existing = read_manifest(out) if use_cache else set()
-    results = render_site(corpus, project.templates, project.static, out, cache, existing, workers, progress)
-    names = {name for result in results for name in result.names}
-    kept = sum(result.kept for result in results)
-    stats = commit(out, [result.staged for result in results], names, kept)
+    with frozen_heap():
+        corpus = load(project.content, report, base_url, cache, workers)
+        if corpus is None or not report.ok:
+            return None
+        with frozen_heap():  # the loaded corpus lives to the end of the build
+            existing = read_manifest(out) if use_cache else set()
+            templates, static = project.templates, project.static
+            results = render_site(corpus, templates, static, out, cache, existing, workers, progress)
+            names = {name for result in results for name in result.names}
+            kept = sum(result.kept for result in results)
+            stats = commit(out, [result.staged for result in results], names, kept)
     cache.save(stamp, {"folders": folder_times(out, names), "files": len(names)} if use_cache else {})
     return stats

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from conftest import BAD, ROOT
 from test_cli import run, snapshot
 
 from survey import render
-from survey.parallel import share, split_work
+from survey.parallel import frozen_heap, share, split_work
 
 
 def test_split_work_returns_every_share_in_order() -> None:
@@ -82,3 +83,13 @@ def test_an_unexpected_error_in_a_worker_leaves_no_staged_files(
     with pytest.raises(RuntimeError, match="a bug in an export"):
         run("build", "--jobs", "2", "--output", "site")
     assert snapshot(project / "site") == before
+
+
+def test_the_heap_is_thawed_after_a_build_and_after_nested_blocks(project: Path) -> None:
+    with frozen_heap():
+        with frozen_heap():
+            assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > 0  # the inner block leaves thawing to the outer one
+    assert gc.get_freeze_count() == 0
+    assert run("build", "--jobs", "2", "--output", "site")[0] == 0
+    assert gc.get_freeze_count() == 0  # a build in a long-lived process (survey serve) leaks nothing
