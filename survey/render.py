@@ -38,7 +38,7 @@ from survey.parallel import Tick, share, split_work, worker_count
 from survey.progress import Progress, no_progress
 from survey.search import search_files
 from survey.signatures import page_signature, paper_list_signature, shell_signature
-from survey.write import Staged, Stager, discard, discard_stray
+from survey.write import Staged, Stager, discard
 
 RECENT_LIMIT = 12
 
@@ -204,8 +204,7 @@ class Job:
                 self.run(task, stager, done)
                 if number % 100 == 0:
                     tick(100)
-        except TemplateFailure as failure:
-            discard(self.out, [stager.result])
+        except TemplateFailure as failure:  # render_site discards what was staged
             return Rendered(failure=(failure.path, failure.line, failure.message))
         return done
 
@@ -281,12 +280,12 @@ def render_site(
             len(tasks),
             progress,
         )
-    except BaseException:  # a bug or an interrupt, not a template error: still leave the site as it was
-        discard_stray(out)
+    except BaseException:  # a bug or an interrupt: still leave the site as it was
+        discard(out)
         raise
     failures = [result.failure for result in results if result.failure]
     if failures:
-        discard(out, [result.staged for result in results])
+        discard(out)
         raise TemplateFailure(*failures[0])
     for result in results:
         for key, signature in result.signatures.items():

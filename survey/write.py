@@ -75,15 +75,6 @@ def commit(out: Path, staged: list[Staged], names: set[str], kept: int) -> Write
     return stats
 
 
-def discard(out: Path, staged: list[Staged]) -> None:
-    """Remove what a failed build staged, and the folders it created for it."""
-    for part in staged:
-        for relative in part.paths:
-            target = out / relative
-            target.with_name(STAGED + target.name).unlink(missing_ok=True)
-            _remove_empty_parents(target.parent, out)
-
-
 def folder_times(out: Path, names: set[str]) -> dict[str, int]:
     """The modification time of every folder holding an output file, taken after a build.
 
@@ -95,14 +86,18 @@ def folder_times(out: Path, names: set[str]) -> dict[str, int]:
     return {folder: os.stat(os.path.join(out, folder)).st_mtime_ns for folder in folders}
 
 
-def discard_stray(out: Path) -> None:
-    """Remove every staged file in the output, wherever it is: after an unexpected error, the
-    workers' records of what they staged are lost with it."""
+def discard(out: Path) -> None:
+    """Remove every staged file in the output, and the folders left empty by that.
+
+    Used whatever made the build fail (a template error, a bug, an interrupt): the folder itself
+    says what was staged, so no worker has to report it, and leftovers of a killed build go too.
+    """
     for here, _, names in os.walk(out):
-        for name in names:
-            if name.startswith(STAGED):
-                os.unlink(os.path.join(here, name))
-        _remove_empty_parents(Path(here), out)
+        staged = [name for name in names if name.startswith(STAGED)]
+        for name in staged:
+            os.unlink(os.path.join(here, name))
+        if staged:
+            _remove_empty_parents(Path(here), out)
 
 
 def output_intact(out: Path, times: dict[str, int]) -> bool:

@@ -40,6 +40,7 @@ def test_a_template_error_in_one_worker_leaves_the_previous_site_as_it_was(proje
     shutil.copytree(ROOT / "templates", project / "templates")
     shutil.copytree(ROOT / "static", project / "static")
     assert run("build", "--jobs", "2", "--output", "site")[0] == 0
+    (project / "site/kept-by-hand").mkdir()  # an empty folder of the user's, not the generator's
     before = snapshot(project / "site")
     (project / "content/papers/fresh2024paper.yaml").write_text(
         "title: A Fresh Paper\nauthors: [Ada Lovelace]\nyear: 2024\ntopics: [sl]\n"
@@ -55,6 +56,7 @@ def test_a_template_error_in_one_worker_leaves_the_previous_site_as_it_was(proje
     assert "paper.html:" in err and "template error: while rendering papers/" in err
     assert snapshot(project / "site") == before  # nothing staged is left behind either
     assert not (project / "site/papers/fresh2024paper").exists()
+    assert (project / "site/kept-by-hand").is_dir()
 
 
 def test_errors_found_by_parsing_workers_name_the_file_and_line(project: Path) -> None:
