@@ -202,7 +202,7 @@ def _build(key: str, path: Path, fields: dict, lines: dict, report: Report) -> L
     # made here, per file, so the cache keeps them with the parsed paper
     paper.bibtex, paper.csl_json = bibtex_entry(paper), compact_json(csl_item(paper)).encode()
     paper.data_json = compact_json(paper_data(paper)).encode()
-    paper.search_terms, paper.search_card = own_terms(paper), card(paper).encode()
+    paper.search_terms, paper.search_card = own_terms(paper), compact_json(card(paper)).encode()
     references = [(ref, summary_line + ref.line_offset) for ref in rendered.references]
     return LoadedPaper(paper, references)
 

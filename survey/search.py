@@ -10,12 +10,12 @@ Terms are assigned to shards by a hash that static/search.js computes the same w
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import unicodedata
 from collections import defaultdict
 
+from survey.exports import compact_json
 from survey.model import Corpus, Paper
 
 FIELD_WEIGHTS = {"title": 6, "authors": 5, "year": 3, "venue": 3, "topics": 3, "tags": 3, "summary": 1}
@@ -72,21 +72,20 @@ def _weights(terms: str) -> dict[str, int]:
     return dict(zip(words[::2], map(int, words[1::2]), strict=True))
 
 
-def card(paper: Paper) -> str:
-    """The paper's result card as JSON text: made once per paper file and cached with it (its
-    topics are those it names: a build with an unknown topic stops at validation)."""
+def card(paper: Paper) -> list:
+    """The paper's result card; papers.py encodes it once per paper file and caches it (its topics
+    are those it names: a build with an unknown topic stops at validation)."""
     summary = paper.summary_text
     if len(summary) > SNIPPET_CHARS:
         summary = summary[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
     names = paper.author_names
     authors = ", ".join(names[:4]) + (" et al." if len(names) > 4 or paper.et_al else "")
     topics = list(dict.fromkeys(paper.topic_ids))
-    fields = [paper.key, paper.title, authors, paper.year, paper.venue, topics, summary]
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return [paper.key, paper.title, authors, paper.year, paper.venue, topics, summary]
 
 
 def _script(call: str, *args: object) -> bytes:
-    body = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":"), sort_keys=True) for a in args)
+    body = ",".join(compact_json(a) for a in args)
     return f"SurveySearch.{call}({body});\n".encode()
 
 
