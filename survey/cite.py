@@ -9,7 +9,7 @@ from typing import Any
 
 from survey.cache import BuildCache, digest
 from survey.model import Paper
-from survey.parallel import Tick, share, split_work
+from survey.parallel import Tick, share, split_work, ticking
 from survey.progress import Progress, no_progress
 
 JOURNALS = re.compile(
@@ -142,12 +142,10 @@ def _format_references(papers: list[tuple[str, Paper]], tick: Tick) -> dict[str,
     backend = find_plugin("pybtex.backends", "html")()
     persons: dict[str, Any] = {}
     formatted = {}
-    for number, (key, paper) in enumerate(papers, 1):
+    for key, paper in ticking(papers, tick):
         entry = pybtex_entry(paper, persons)
         html = style.format_entry("", entry).text.render(backend).replace("\n", " ")
         formatted[key] = (html, labels.format_label(entry))
-        if number % 100 == 0:
-            tick(100)
     return formatted
 
 

@@ -22,7 +22,7 @@ from survey.exports import compact_json, paper_data
 from survey.latex import latex_to_unicode
 from survey.markup import Reference, render_markdown
 from survey.model import RELATION_KINDS, Paper
-from survey.parallel import Tick, share, split_work, worker_count
+from survey.parallel import Tick, share, split_work, ticking, worker_count
 from survey.read import BibEntry, LineDict, flat_lines, read_bibtex, read_yaml
 from survey.schema import check_shape
 from survey.search import card, own_terms
@@ -88,14 +88,12 @@ def _parse_share(
 ) -> list[tuple[Path, str, LoadedPaper | None, list[Diagnostic]]]:
     """Parse these files: (path, content hash, paper or None, the diagnostics it raised)."""
     parsed = []
-    for number, (path, source) in enumerate(files, 1):
+    for path, source in ticking(files, tick):
         report = Report(root)
         loaded = _load_paper(path, report)
         if loaded is not None:
             loaded.paper.source_digest = source
         parsed.append((path, source, loaded, report.diagnostics))
-        if number % 100 == 0:
-            tick(100)
     return parsed
 
 

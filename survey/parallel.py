@@ -113,6 +113,14 @@ def frozen_heap() -> Iterator[None]:
             gc.unfreeze()
 
 
+def ticking(items: list[T], tick: Tick, every: int = 100) -> Iterator[T]:
+    """The items, reporting progress to `tick` after each `every` of them."""
+    for number, item in enumerate(items, 1):
+        yield item
+        if number % every == 0:
+            tick(every)
+
+
 def share(items: list[T], index: int, count: int) -> list[T]:
     """Worker `index`'s items out of `count` workers: every count-th, so heavy and light mix evenly."""
     return items[index::count]

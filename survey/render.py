@@ -34,7 +34,7 @@ from survey.exports import (
 )
 from survey.markup import relink
 from survey.model import Author, Corpus, Paper, Topic, slugify
-from survey.parallel import Tick, share, split_work, worker_count
+from survey.parallel import Tick, share, split_work, ticking, worker_count
 from survey.progress import Progress, no_progress
 from survey.search import search_files
 from survey.signatures import page_signature, paper_list_signature, shell_signature
@@ -200,10 +200,8 @@ class Job:
         stager = Stager(self.out)
         done = Rendered(stager.result)
         try:
-            for number, task in enumerate(tasks, 1):
+            for task in ticking(tasks, tick):
                 self.run(task, stager, done)
-                if number % 100 == 0:
-                    tick(100)
         except TemplateFailure as failure:  # render_site discards what was staged
             return Rendered(failure=(failure.path, failure.line, failure.message))
         return done
