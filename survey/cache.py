@@ -14,6 +14,7 @@ code, options) hash to the last build's fingerprint, with its output in place, h
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -96,7 +97,7 @@ class BuildCache:
         (self.folder / ".gitignore").write_text("*\n")
         if self._entries_read:
             entries = {kind: self._used_entries(kind) for kind in KINDS}
-            self._write("cache.pickle", {"code": self._code(), "entries": entries})
+            self._write("cache.pickle", {"code": self._code, "entries": entries})
         state = {"fingerprint": fingerprint, "files": self.files.seen, "output": output}
         self._write("state.pickle", state)
 
@@ -108,10 +109,12 @@ class BuildCache:
         if not self._entries_read:
             self._entries_read = True
             stored = self._read("cache.pickle")
-            if stored and stored["code"] == self._code():
+            if stored and stored["code"] == self._code:
                 self.entries = stored["entries"]
 
+    @functools.cached_property
     def _code(self) -> str:
+        """The generator's own code, hashed once per build (the cache is read and saved with it)."""
         return digest("\n".join(folder_digests(CODE, self.files)).encode())
 
     def _read(self, name: str) -> Any:
