@@ -38,7 +38,7 @@ def parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument(
         "--jobs", type=int, default=0, metavar="N",
-        help="processes to render with (default: one per core for large corpora)",
+        help="processes to build with (default: on Linux, one per core for large corpora)",
     )  # fmt: skip
 
     check_cmd = commands.add_parser("check", help="validate the corpus; write nothing")

@@ -8,12 +8,11 @@ sub-path and from file://; templates make it relative to the page with the `url`
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from survey.markup import plain_text
@@ -32,7 +31,7 @@ RELATION_LABELS = {
 SLUG_LIMIT = 80  # file systems refuse names over 255 bytes; no real name comes near this
 
 
-@functools.lru_cache(maxsize=1 << 16)  # names recur: author pages, sorting, indexes
+@lru_cache(maxsize=1 << 16)  # names recur: author pages, sorting, indexes
 def slugify(text: str) -> str:
     """ASCII, lowercase, hyphen-separated: 'Florian Tramèr' -> 'florian-tramer'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

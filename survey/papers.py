@@ -61,9 +61,11 @@ def load_papers(
             continue
         source = cache.files.of(entry.path) if cache.enabled else ""
         stored = cache.get("papers", f"{where}|{entry.name}|{source}") if cache.enabled else None
-        loaded[entry.name] = pickle.loads(stored) if stored is not None else None  # written by this program
         if stored is None:
+            loaded[entry.name] = None  # keeps the file's place in order until it is parsed
             to_parse.append((path, source))
+        else:
+            loaded[entry.name] = pickle.loads(stored)  # written by this program
     parts = split_work(
         lambda index, count, tick: _parse_share(share(to_parse, index, count), report.root, tick),
         worker_count(workers, len(to_parse)),
