@@ -296,14 +296,16 @@ def exports(corpus: Corpus, static: Path, shell: str) -> Iterator[Export]:
     for paper in corpus.papers:
         base = paper.page_url.removesuffix("index.html")
         paths = tuple(base + f"{paper.key}.{ext}" for ext in ("bib", "json", "ris"))
-        signature = digest(f"{shell}|cite|{paper.key}:{paper.source_digest}".encode())
-        signed = signature if shell and paper.source_digest else ""
+        signed = ""
+        if shell and paper.source_digest:
+            signed = digest(f"{shell}|cite|{paper.key}:{paper.source_digest}".encode())
         yield Export(paths, functools.partial(paper_citation_files, paper, paths), signed)
     for topic in corpus.topics:
         base = topic.url.removesuffix("index.html")
         paths = (base + f"{topic.id}.bib", base + f"{topic.id}.json")
-        signature = digest(f"{shell}|cite|{topic.id}|{paper_list_signature(topic.all_papers)}".encode())
-        signed = signature if shell and all(p.source_digest for p in topic.all_papers) else ""
+        signed = ""
+        if shell and all(p.source_digest for p in topic.all_papers):
+            signed = digest(f"{shell}|cite|{topic.id}|{paper_list_signature(topic.all_papers)}".encode())
         yield Export(paths, functools.partial(topic_citation_files, topic, paths), signed)
     yield Export((), functools.partial(corpus_files, corpus))
     yield Export((), functools.partial(search_files, corpus))
