@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,11 +143,39 @@ def _format_references(papers: list[tuple[str, Paper]], tick: Tick) -> dict[str,
     backend = find_plugin("pybtex.backends", "html")()
     persons: dict[str, Any] = {}
     formatted = {}
-    for key, paper in ticking(papers, tick):
-        entry = pybtex_entry(paper, persons)
-        html = style.format_entry("", entry).text.render(backend).replace("\n", " ")
-        formatted[key] = (html, labels.format_label(entry))
+    with _latex_parsed_once():
+        for key, paper in ticking(papers, tick):
+            entry = pybtex_entry(paper, persons)
+            html = style.format_entry("", entry).text.render(backend).replace("\n", " ")
+            formatted[key] = (html, labels.format_label(entry))
     return formatted
+
+
+@contextmanager
+def _latex_parsed_once() -> Iterator[None]:
+    """While formatting, pybtex parses each distinct field value's LaTeX once.
+
+    pybtex parses every field of every entry with latexcodec (pure Python, about a third of the
+    time spent formatting), yet venues, years and publishers recur across thousands of entries.
+    pybtex's rich text is never changed in place (its operations return new text), so one parsed
+    value can serve every entry that has it; the output is byte-identical (tests/test_cite.py).
+    """
+    from pybtex import richtext
+
+    parse = richtext.Text.__dict__["from_latex"]
+    parsed: dict[str, Any] = {}
+
+    def from_latex(cls: type, latex: str) -> Any:
+        text = parsed.get(latex)
+        if text is None:
+            text = parsed[latex] = parse.__func__(cls, latex)
+        return text
+
+    richtext.Text.from_latex = classmethod(from_latex)  # type: ignore[method-assign, assignment]
+    try:
+        yield
+    finally:
+        richtext.Text.from_latex = parse  # type: ignore[method-assign]
 
 
 def pybtex_entry(paper: Paper, persons: dict[str, Any] | None = None) -> Any:

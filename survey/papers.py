@@ -54,18 +54,18 @@ def load_papers(
     loaded: dict[str, LoadedPaper | None] = {}
     to_parse: list[tuple[Path, str]] = []
     for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
-        path = Path(entry.path)
-        if path.suffix == ".yml" or (entry.is_file() and path.suffix not in (".yaml", ".md")):
-            report.error(path, 0, "not a paper file; paper files end in .yaml")
-        if path.suffix != ".yaml" or not entry.is_file():
+        suffix = os.path.splitext(entry.name)[1]
+        if suffix == ".yml" or (entry.is_file() and suffix not in (".yaml", ".md")):
+            report.error(Path(entry.path), 0, "not a paper file; paper files end in .yaml")
+        if suffix != ".yaml" or not entry.is_file():
             continue
         source = cache.files.of(entry.path) if cache.enabled else ""
         stored = cache.get("papers", f"{where}|{entry.name}|{source}") if cache.enabled else None
         if stored is None:
             loaded[entry.name] = None  # keeps the file's place in order until it is parsed
-            to_parse.append((path, source))
-        else:
-            loaded[entry.name] = pickle.loads(stored)  # written by this program
+            to_parse.append((Path(entry.path), source))
+        else:  # written by this program; its path was stored with it (a Path costs time to make)
+            loaded[entry.name] = pickle.loads(stored)
     parts = split_work(
         lambda index, count, tick: _parse_share(share(to_parse, index, count), report.root, tick),
         worker_count(workers, len(to_parse)),

@@ -100,8 +100,9 @@ def build(
             return None
         with frozen_heap():  # the loaded corpus lives to the end of the build
             existing = read_manifest(out) if use_cache else set()
+            intact = use_cache and output_intact(out, last.get("folders", {}))
             templates, static = project.templates, project.static
-            results = render_site(corpus, templates, static, out, cache, existing, workers, progress)
+            results = render_site(corpus, templates, static, out, cache, existing, workers, progress, intact)
             names = {name for result in results for name in result.names}
             kept = sum(result.kept for result in results)
             stats = commit(out, [result.staged for result in results], names, kept)

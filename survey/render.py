@@ -37,7 +37,7 @@ from survey.model import Author, Corpus, Paper, Topic, slugify
 from survey.parallel import Tick, share, split_work, ticking, worker_count
 from survey.progress import Progress, no_progress
 from survey.search import search_files
-from survey.signatures import page_signature, paper_list_signature, shell_signature
+from survey.signatures import PageSigner, shell_signature
 from survey.write import Staged, Stager, discard
 
 RECENT_LIMIT = 12
@@ -190,10 +190,10 @@ class Job:
     corpus: Corpus
     out: Path
     topic_names: str
-    references: dict[str, dict[str, str]]
-    shell: str  # "" when building without the cache: then nothing is skipped
+    signer: PageSigner  # its shell is "" when building without the cache: then nothing is skipped
     known: dict[str, str]  # signature of each output path when it was last written
     existing: set[str]  # files the previous build wrote (its manifest)
+    intact: bool  # no file was added to or removed from the output since the previous build
     output_key: str  # signatures are kept per output folder
 
     def run_share(self, tasks: list[Task], tick: Tick) -> Rendered:
@@ -227,13 +227,11 @@ class Job:
 
     def on_disk(self, path: str) -> bool:
         """Written by the previous build and still there (nobody deleted it since)."""
-        return path in self.existing and os.path.isfile(os.path.join(self.out, path))
+        return path in self.existing and (self.intact or os.path.isfile(os.path.join(self.out, path)))
 
     def signature(self, task: Task) -> str:
-        if not self.shell:
-            return ""
         if isinstance(task, Page):
-            return page_signature(task.template, task.context, self.shell, self.references)
+            return self.signer.page(task.template, task.context)
         return task.signature
 
 
@@ -246,28 +244,31 @@ def render_site(
     existing: set[str] | None = None,
     workers: int = 0,
     progress: Progress = no_progress,
+    intact: bool = False,
 ) -> list[Rendered]:
     """Render every page and export, and stage the files whose bytes changed (see write.py).
 
-    With a cache and the previous output (`existing`), a task whose signature matches the one it
-    had when it was written is not run again. Work is spread over `workers` processes (0: automatic).
+    With a cache and the previous output (`existing`, and `intact` when no file was added to or
+    removed from it since), a task whose signature matches the one it had when it was written is
+    not run again. Work is spread over `workers` processes (0: automatic).
     Raises TemplateFailure, after discarding everything staged, when a template fails.
     """
     cache = cache or BuildCache(None)
     reference_workers = worker_count(workers, len(corpus.papers))
     references = formatted_references(corpus.papers, cache, reference_workers, progress)
     shell = shell_signature(corpus, templates, cache.files) if cache.enabled else ""
-    tasks: list[Task] = [*pages(corpus, feed_dates(corpus), references), *exports(corpus, static, shell)]
+    signer = PageSigner(corpus, shell, references)
+    tasks: list[Task] = [*pages(corpus, feed_dates(corpus), references), *exports(corpus, static, signer)]
     topic_names = {t.id: "\u2003" * t.depth + t.title for t in corpus.topics}
     job = Job(
         env=make_env(templates),
         corpus=corpus,
         out=out,
         topic_names=json.dumps(topic_names, ensure_ascii=False),
-        references=references,
-        shell=shell,
-        known=cache.known("pages") if shell else {},
+        signer=signer,
+        known=cache.known("pages") if signer.shell else {},
         existing=existing or set(),
+        intact=intact,
         output_key=str(out.resolve()),
     )
     try:
@@ -291,21 +292,21 @@ def render_site(
     return results
 
 
-def exports(corpus: Corpus, static: Path, shell: str) -> Iterator[Export]:
+def exports(corpus: Corpus, static: Path, signer: PageSigner) -> Iterator[Export]:
     """Every file that is not a page: per-paper and per-topic citations, corpus-wide data, static files."""
     for paper in corpus.papers:
         base = paper.page_url.removesuffix("index.html")
         paths = tuple(base + f"{paper.key}.{ext}" for ext in ("bib", "json", "ris"))
         signed = ""
-        if shell and paper.source_digest:
-            signed = digest(f"{shell}|cite|{paper.key}:{paper.source_digest}".encode())
+        if signer.shell:
+            signed = digest(f"{signer.shell}|cite|{paper.key}:{paper.source_digest}".encode())
         yield Export(paths, functools.partial(paper_citation_files, paper, paths), signed)
     for topic in corpus.topics:
         base = topic.url.removesuffix("index.html")
         paths = (base + f"{topic.id}.bib", base + f"{topic.id}.json")
         signed = ""
-        if shell and all(p.source_digest for p in topic.all_papers):
-            signed = digest(f"{shell}|cite|{topic.id}|{paper_list_signature(topic.all_papers)}".encode())
+        if signer.shell:
+            signed = digest(f"{signer.shell}|cite|{topic.id}|{signer.papers(topic.all_papers)}".encode())
         yield Export(paths, functools.partial(topic_citation_files, topic, paths), signed)
     yield Export((), functools.partial(corpus_files, corpus))
     yield Export((), functools.partial(search_files, corpus))

@@ -32,28 +32,37 @@ def shell_signature(corpus: Corpus, templates: Path, files: FileHashes | None = 
     return digest("\n".join(parts).encode())
 
 
-def paper_list_signature(papers: list[Paper]) -> str:
-    return ",".join(f"{p.key}:{p.source_digest}" for p in papers)
+class PageSigner:
+    """Signatures of the pages of one build; each paper's part is made once, not once per page."""
 
+    def __init__(self, corpus: Corpus, shell: str, references: dict[str, dict[str, str]]) -> None:
+        # a corpus loaded without the cache has no content hashes: then no page is ever skipped
+        self.shell = shell if all(p.source_digest for p in corpus.papers) else ""
+        self.references = references
+        self.tokens = {id(p): f"{p.key}:{p.source_digest}" for p in corpus.papers}
 
-def page_signature(template: str, context: dict, shell: str, references: dict[str, dict[str, str]]) -> str:
-    """The signature of one page, or "" when the page depends on the whole corpus."""
-    if template == "paper.html":
-        paper: Paper = context["paper"]
-        involved = [paper, *(r.paper for r in paper.relations), *paper.same_authors, *paper.related]
-        relations = ",".join(f"{r.label}>{r.paper.key}" for r in paper.relations)
-        body = f"{relations}|{references[paper.key]}"
-    elif template == "author.html":
-        involved, body = context["author"].papers, context["author"].name
-    elif template == "year.html":
-        involved, body = context["year"].papers, str(context["year"].year)
-    elif template == "venue.html":
-        involved, body = context["venue"].papers, context["venue"].name
-    elif template == "topic.html":
-        topic = context["topic"]
-        involved, body = topic.all_papers, f"{topic.id}|{topic.intro_html}|{context['edit_url']}"
-    else:
-        return ""
-    if not all(p.source_digest for p in involved):  # loaded without the cache: never skip
-        return ""
-    return digest(f"{shell}|{template}|{body}|{paper_list_signature(involved)}".encode())
+    def papers(self, papers: list[Paper]) -> str:
+        tokens = self.tokens
+        return ",".join([tokens[id(p)] for p in papers])
+
+    def page(self, template: str, context: dict) -> str:
+        """The signature of one page, or "" when the page depends on the whole corpus."""
+        if not self.shell:
+            return ""
+        if template == "paper.html":
+            paper: Paper = context["paper"]
+            involved = [paper, *(r.paper for r in paper.relations), *paper.same_authors, *paper.related]
+            relations = ",".join(f"{r.label}>{r.paper.key}" for r in paper.relations)
+            body = f"{relations}|{self.references[paper.key]}"
+        elif template == "author.html":
+            involved, body = context["author"].papers, context["author"].name
+        elif template == "year.html":
+            involved, body = context["year"].papers, str(context["year"].year)
+        elif template == "venue.html":
+            involved, body = context["venue"].papers, context["venue"].name
+        elif template == "topic.html":
+            topic = context["topic"]
+            involved, body = topic.all_papers, f"{topic.id}|{topic.intro_html}|{context['edit_url']}"
+        else:
+            return ""
+        return digest(f"{self.shell}|{template}|{body}|{self.papers(involved)}".encode())

@@ -67,11 +67,18 @@ def test_no_change_rebuild_writes_nothing_and_uses_the_cache(maintainer: Path) -
     assert (maintainer / ".survey-cache/cache.pickle").is_file()
 
 
-def test_deleted_output_is_rebuilt_even_when_inputs_did_not_change(maintainer: Path) -> None:
+@pytest.mark.parametrize("edit_an_input", [False, True])
+def test_deleted_output_is_rebuilt(maintainer: Path, edit_an_input: bool) -> None:
     incremental(maintainer)
     (maintainer / "site/papers/ouyang2022training/index.html").unlink()
+    shutil.rmtree(maintainer / "site/authors/rafael-rafailov")
+    if edit_an_input:  # so the build does not stop at "nothing changed" and checks each page
+        other = maintainer / "content/papers/christiano2017deep.yaml"
+        other.write_text(other.read_text().replace("title: ", "title: Revised ", 1))
     built, _ = incremental(maintainer)
     assert "papers/ouyang2022training/index.html" in built
+    assert "authors/rafael-rafailov/index.html" in built
+    assert built == {**cold(maintainer), ".survey-manifest": built[".survey-manifest"]}
 
 
 def test_no_cache_leaves_no_cache(maintainer: Path) -> None:
