@@ -14,7 +14,7 @@ from survey.cache import CACHE_DIR, BuildCache, fingerprint
 from survey.diagnostics import Report
 from survey.parallel import frozen_heap
 from survey.progress import Progress, no_progress
-from survey.write import WriteStats, commit, folder_times, output_intact, read_manifest
+from survey.write import WriteStats, commit, first_build_folder, folder_times, output_intact, read_manifest
 
 if TYPE_CHECKING:
     from survey.model import Corpus
@@ -92,19 +92,22 @@ def build(
     last = cache.output
     if use_cache and cache.fingerprint == stamp and output_intact(out, last.get("folders", {})):
         return WriteStats(unchanged=last["files"])
-    from survey.render import render_site
+    from survey.render import Output, render_site
 
     with frozen_heap():
         corpus = load(project.content, report, base_url, cache, workers)
         if corpus is None or not report.ok:
             return None
         with frozen_heap():  # the loaded corpus lives to the end of the build
-            existing = read_manifest(out) if use_cache else set()
-            intact = use_cache and output_intact(out, last.get("folders", {}))
+            first = first_build_folder(out)
+            output = Output(first or out, str(out.resolve()))
+            if use_cache:
+                output.existing = read_manifest(out)
+                output.intact = output_intact(out, last.get("folders", {}))
             templates, static = project.templates, project.static
-            results = render_site(corpus, templates, static, out, cache, existing, workers, progress, intact)
+            results = render_site(corpus, templates, static, output, cache, workers, progress)
             names = {name for result in results for name in result.names}
             kept = sum(result.kept for result in results)
-            stats = commit(out, [result.staged for result in results], names, kept)
+            stats = commit(out, [result.staged for result in results], names, kept, first)
     cache.save(stamp, {"folders": folder_times(out, names), "files": len(names)} if use_cache else {})
     return stats

@@ -235,25 +235,34 @@ class Job:
         return task.signature
 
 
+@dataclass
+class Output:
+    """Where a build writes, and what the previous build left in the output folder."""
+
+    folder: Path  # the output folder, or the folder a first build writes into (write.py)
+    key: str  # the output folder's full path: signatures are kept per output folder
+    existing: set[str] = field(default_factory=set)  # files the previous build wrote (its manifest)
+    intact: bool = False  # no file was added to or removed from the output since
+
+
 def render_site(
     corpus: Corpus,
     templates: Path,
     static: Path,
-    out: Path,
+    output: Output,
     cache: BuildCache | None = None,
-    existing: set[str] | None = None,
     workers: int = 0,
     progress: Progress = no_progress,
-    intact: bool = False,
 ) -> list[Rendered]:
     """Render every page and export, and stage the files whose bytes changed (see write.py).
 
-    With a cache and the previous output (`existing`, and `intact` when no file was added to or
-    removed from it since), a task whose signature matches the one it had when it was written is
-    not run again. Work is spread over `workers` processes (0: automatic).
-    Raises TemplateFailure, after discarding everything staged, when a template fails.
+    With a cache and the previous output, a task whose signature matches the one it had when it
+    was written (and whose files are still there) is not run again. Work is spread over `workers`
+    processes (0: automatic). Raises TemplateFailure, after discarding everything staged, when a
+    template fails.
     """
     cache = cache or BuildCache(None)
+    out = output.folder
     reference_workers = worker_count(workers, len(corpus.papers))
     references = formatted_references(corpus.papers, cache, reference_workers, progress)
     shell = shell_signature(corpus, templates, cache.files) if cache.enabled else ""
@@ -267,9 +276,9 @@ def render_site(
         topic_names=json.dumps(topic_names, ensure_ascii=False),
         signer=signer,
         known=cache.known("pages") if signer.shell else {},
-        existing=existing or set(),
-        intact=intact,
-        output_key=str(out.resolve()),
+        existing=output.existing,
+        intact=output.intact,
+        output_key=output.key,
     )
     try:
         results = split_work(

@@ -6,11 +6,16 @@ under a hidden name. Only when every worker has finished without error does `com
 staged files into place, remove the files the previous build wrote that no longer exist, and
 record the new manifest. A failed build calls `discard` instead, so the previous site is left as
 it was. Files the generator did not write (listed in neither build's manifest) are never deleted.
+
+A first build (the output folder absent or empty) has nothing to protect: it writes straight into a
+new folder beside the output, staged as a whole, and `commit` renames that folder into place.
+That spares a rename per file (52,600 at 10,000 papers, slow on a disk).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,29 +39,59 @@ class Staged:
 
 
 class Stager:
-    """Compares rendered files with the output folder and stages the ones that differ."""
+    """Compares rendered files with the output folder and stages the ones that differ.
+
+    In a first build's folder (see `first_build_folder`) every file is new and is written as it is.
+    """
 
     def __init__(self, out: Path) -> None:
         self.root = str(out)
+        self.first = out.name.startswith(STAGED)
         self.result = Staged()
         self._folders: set[str] = set()
 
     def put(self, relative: str, data: bytes) -> None:
         target = os.path.join(self.root, relative)
-        if _same_bytes(target, data):
+        if not self.first and _same_bytes(target, data):
             self.result.unchanged += 1
             return
         folder, name = os.path.split(target)
         if folder not in self._folders:
             os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
-        with open(os.path.join(folder, STAGED + name), "wb") as staged:
+        with open(target if self.first else os.path.join(folder, STAGED + name), "wb") as staged:
             staged.write(data)
         self.result.paths.append(relative)
 
 
-def commit(out: Path, staged: list[Staged], names: set[str], kept: int) -> WriteStats:
-    """Move every staged file into place, remove stale files and record `names` as the manifest."""
+def first_build_folder(out: Path) -> Path | None:
+    """The folder a first build writes into, beside `out`; None when `out` holds a site already.
+
+    Only an absent or empty real folder qualifies (rename can replace an empty folder, and a
+    symbolic link or the working folder must stay what they are). A first build's folder left by a
+    build that was killed is removed.
+    """
+    if out.is_symlink() or (out.exists() and (not out.is_dir() or any(out.iterdir()))):
+        return None
+    if out.resolve() in (Path.cwd().resolve(), Path(out.resolve().anchor)):
+        return None
+    folder = out.parent / f"{STAGED}{out.name}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def commit(
+    out: Path, staged: list[Staged], names: set[str], kept: int, first: Path | None = None
+) -> WriteStats:
+    """Move every staged file into place, remove stale files and record `names` as the manifest.
+
+    A first build's folder (`first`) gets its manifest and is then renamed to `out` whole.
+    """
+    if first is not None:
+        _replace(first / MANIFEST, "".join(f"{name}\n" for name in sorted(names)).encode())
+        os.replace(first, out)
+        return WriteStats(written=sum(len(part.paths) for part in staged))
     out.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(out)
     stats = WriteStats(unchanged=kept + sum(part.unchanged for part in staged))
@@ -87,11 +122,15 @@ def folder_times(out: Path, names: set[str]) -> dict[str, int]:
 
 
 def discard(out: Path) -> None:
-    """Remove every staged file in the output, and the folders left empty by that.
+    """Remove every staged file in the output, and the folders left empty by that (or the whole
+    folder of a first build).
 
     Used whatever made the build fail (a template error, a bug, an interrupt): the folder itself
     says what was staged, so no worker has to report it, and leftovers of a killed build go too.
     """
+    if out.name.startswith(STAGED):
+        shutil.rmtree(out, ignore_errors=True)
+        return
     for here, _, names in os.walk(out):
         staged = [name for name in names if name.startswith(STAGED)]
         for name in staged:

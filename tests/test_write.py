@@ -1,0 +1,78 @@
+"""Writing the output: a first build is written whole and renamed into place; nothing is lost."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from test_cli import run, snapshot
+
+from survey.write import MANIFEST, STAGED
+
+
+def break_a_template(project: Path) -> None:
+    shutil.copytree(ROOT / "templates", project / "templates")
+    shutil.copytree(ROOT / "static", project / "static")
+    paper = project / "templates/paper.html"
+    paper.write_text(paper.read_text().replace("{{ paper.title }}", "{{ paper.title.nope() }}", 1))
+
+
+def leftovers(project: Path) -> list[str]:
+    return sorted(path.name for path in project.iterdir() if path.name.startswith(STAGED))
+
+
+@pytest.mark.parametrize("exists", [False, True])
+def test_a_first_build_is_renamed_into_place(project: Path, exists: bool) -> None:
+    if exists:
+        (project / "site").mkdir()  # empty, as `mkdir site` or a fresh checkout leaves it
+    code, out, err = run("build", "--jobs", "2", "--output", "site")
+    assert code == 0, err
+    files = snapshot(project / "site")
+    manifest = files[MANIFEST].decode().splitlines()
+    assert sorted(files.keys() - {MANIFEST}) == manifest
+    assert f"{len(manifest)} written, 0 unchanged" in out
+    assert leftovers(project) == []
+    assert files == {**snapshot_of_a_second_build(project), MANIFEST: files[MANIFEST]}
+
+
+def snapshot_of_a_second_build(project: Path) -> dict[str, bytes]:
+    """The same corpus built again into a folder that already holds a site (staged file by file)."""
+    (project / "other").mkdir()
+    (project / "other/notes.txt").write_text("a file of the user's, so this is not a first build\n")
+    assert run("build", "--no-cache", "--output", "other")[0] == 0
+    files = snapshot(project / "other")
+    assert files.pop("notes.txt")
+    return files
+
+
+@pytest.mark.parametrize("exists", [False, True])
+def test_a_failed_first_build_leaves_nothing_behind(project: Path, exists: bool) -> None:
+    if exists:
+        (project / "site").mkdir()
+    break_a_template(project)
+    code, _, err = run("build", "--jobs", "2", "--output", "site")
+    assert code == 1 and "paper.html:" in err
+    assert leftovers(project) == []
+    if exists:
+        assert (project / "site").is_dir() and not any((project / "site").iterdir())
+    else:
+        assert not (project / "site").exists()
+
+
+def test_what_a_killed_first_build_left_is_cleared(project: Path) -> None:
+    (project / f"{STAGED}site/papers").mkdir(parents=True)
+    (project / f"{STAGED}site/papers/half-written.html").write_text("<p>half")
+    assert run("build", "--output", "site")[0] == 0
+    assert leftovers(project) == []
+    assert not (project / "site/papers/half-written.html").exists()
+
+
+def test_an_output_folder_holding_other_files_is_written_file_by_file(project: Path) -> None:
+    (project / "site").mkdir()
+    (project / "site/CNAME").write_text("atlas.example.org\n")
+    assert run("build", "--output", "site")[0] == 0
+    assert (project / "site/CNAME").read_text() == "atlas.example.org\n"
+    assert (project / "site/index.html").is_file()
+    assert leftovers(project) == []
