@@ -1,30 +1,36 @@
 """Time the generator the way maintainers use it, and Hugo on the same corpus, at several sizes.
 
-Usage: python benchmarks/run.py [N ...]      (default: 1000 10000)
+Usage: python benchmarks/run.py [--repeat K] [N ...]      (default: 1000 10000, K = 1)
 For each N: a deterministic synthetic corpus (benchmarks/generate.py), then
-  cold build    --no-cache into an empty folder
+  cold build    --no-cache into a folder that does not exist yet
   no change     the same build again, with the cache
   one edit      one paper's title changed, with the cache
   hugo          the same papers as a Hugo site (benchmarks/hugo_site.py), if `hugo` is installed
-each with wall time and peak memory (all processes of the run together, sampled every 50 ms
-from /proc). Prints a Markdown table.
+each with wall time, CPU time (user and system, all processes) and peak memory (all processes of
+the run together, sampled every 50 ms from /proc). With --repeat K each is run K times and the
+median is shown (the peak is the largest). Prints a Markdown table, and first how long a fixed
+loop of Python took: this machine's speed drifts, so compare runs made at the same speed.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(os.environ.get("SURVEY_BENCH_DIR", "/tmp/survey-bench"))
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float]:
-    """(seconds, peak MB) of one command; the peak is of all its processes together (see tree_memory)."""
+def timed(command: list[str], cwd: Path) -> tuple[float, float, float]:
+    """(seconds, peak MB, CPU seconds) of one command, all its processes together (see tree_memory)."""
+    before = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -35,7 +41,32 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     stdout, stderr = process.communicate()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{stdout}\n{stderr}")
-    return seconds, peak / 1024
+    return seconds, peak / 1024, _children_cpu() - before
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every finished child process, and of their children (the forked workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def repeated(times: int, prepare: Callable[[], None], command: list[str], cwd: Path) -> tuple:
+    """The median seconds and CPU, and the largest peak, of `times` runs, each after `prepare`."""
+    runs = []
+    for _ in range(times):
+        prepare()
+        runs.append(timed(command, cwd))
+    seconds, peaks, cpus = zip(*runs, strict=True)
+    return statistics.median(seconds), max(peaks), statistics.median(cpus)
+
+
+def machine_speed() -> float:
+    """Seconds for a fixed loop of Python: about 1.6-2.6 on the 2-core machines these notes come from."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(20_000_000):
+        total += number
+    return time.perf_counter() - started
 
 
 def tree_memory(pid: int) -> int:
@@ -66,7 +97,7 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def bench(n: int) -> list[tuple[str, float, float]]:
+def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float]]:
     project = WORK / f"n{n}"
     shutil.rmtree(project, ignore_errors=True)
     project.mkdir(parents=True)
@@ -76,12 +107,21 @@ def bench(n: int) -> list[tuple[str, float, float]]:
         [sys.executable, str(ROOT / "benchmarks/generate.py"), str(n), str(project / "content")], check=True
     )
     survey = [sys.executable, "-m", "survey", "build", "--output", "site"]
-    rows = [("cold build", *timed([*survey, "--no-cache"], project))]
+
+    def no_site() -> None:
+        shutil.rmtree(project / "site", ignore_errors=True)
+
+    def nothing() -> None:
+        pass
+
+    def edit_a_title() -> None:
+        paper = project / "content/papers/p000001.yaml"
+        paper.write_text(paper.read_text().replace("title: ", "title: Edited ", 1))
+
+    rows = [("cold build", *repeated(times, no_site, [*survey, "--no-cache"], project))]
     timed(survey, project)  # fill the cache
-    rows.append(("no-change rebuild", *timed(survey, project)))
-    paper = project / "content/papers/p000001.yaml"
-    paper.write_text(paper.read_text().replace("title: ", "title: Edited ", 1))
-    rows.append(("one-paper edit", *timed(survey, project)))
+    rows.append(("no-change rebuild", *repeated(times, nothing, survey, project)))
+    rows.append(("one-paper edit", *repeated(times, edit_a_title, survey, project)))
     if shutil.which("hugo"):
         hugo_dir = project / "hugo"
         converter = [
@@ -91,16 +131,25 @@ def bench(n: int) -> list[tuple[str, float, float]]:
             str(hugo_dir),
         ]
         subprocess.run(converter, check=True)
-        rows.append(("hugo build (same papers)", *timed(["hugo", "--quiet"], hugo_dir)))
+
+        def no_public() -> None:
+            shutil.rmtree(hugo_dir / "public", ignore_errors=True)
+
+        rows.append(("hugo build (same papers)", *repeated(times, no_public, ["hugo", "--quiet"], hugo_dir)))
     return rows
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
-    print("| papers | run | seconds | peak MB |\n|---|---|---|---|")
+    arguments = sys.argv[1:]
+    times = 1
+    if arguments[:1] == ["--repeat"]:
+        times, arguments = int(arguments[1]), arguments[2:]
+    sizes = [int(a) for a in arguments] or [1000, 10000]
+    print(f"A fixed Python loop took {machine_speed():.2f} s; each figure is the median of {times} run(s).\n")
+    print("| papers | run | seconds | peak MB | CPU s |\n|---|---|---|---|---|")
     for n in sizes:
-        for name, seconds, peak in bench(n):
-            print(f"| {n:,} | {name} | {seconds:.2f} | {peak:.0f} |", flush=True)
+        for name, seconds, peak, cpu in bench(n, times):
+            print(f"| {n:,} | {name} | {seconds:.2f} | {peak:.0f} | {cpu:.2f} |", flush=True)
 
 
 if __name__ == "__main__":

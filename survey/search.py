@@ -91,20 +91,19 @@ def _script(call: str, *args: object) -> bytes:
 
 def search_files(corpus: Corpus) -> dict[str, bytes]:
     """{path: bytes} of every search file, all under search/."""
-    postings: dict[str, dict[int, int]] = defaultdict(dict)
+    postings: dict[str, list[int]] = defaultdict(list)  # term -> [paper, weight, paper, weight, ...]
     topic_terms = {topic.id: tokens(topic.title) for topic in corpus.topics}
-    for index, paper in enumerate(corpus.papers):
+    topic_weight = FIELD_WEIGHTS["topics"]
+    for index, paper in enumerate(corpus.papers):  # in order, so each posting list comes out sorted
         weights = _weights(paper.search_terms)
         for topic in paper.topics:
             for term in topic_terms[topic.id]:
-                weights[term] = weights.get(term, 0) + FIELD_WEIGHTS["topics"]
+                weights[term] = weights.get(term, 0) + topic_weight
         for term, weight in weights.items():
-            postings[term][index] = weight
+            postings[term] += (index, min(weight, 30))
     shards: dict[int, dict[str, list[int]]] = defaultdict(dict)
     for term in sorted(postings):
-        docs = postings[term]
-        flat = [value for doc in sorted(docs) for value in (doc, min(docs[doc], 30))]
-        shards[shard_of(term)][term] = flat
+        shards[shard_of(term)][term] = postings[term]
     files = {
         f"search/p/{number}.js": _script("postings", number, shard)
         for number, shard in sorted(shards.items())
