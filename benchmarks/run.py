@@ -61,7 +61,7 @@ def repeated(times: int, prepare: Callable[[], None], command: list[str], cwd: P
 
 
 def machine_speed() -> float:
-    """Seconds for a fixed loop of Python: about 1.6-2.6 on the 2-core machines these notes come from."""
+    """Seconds for a fixed loop of Python (about 0.6 s at this machine's quickest; more when it is busy)."""
     started = time.perf_counter()
     total = 0
     for number in range(20_000_000):

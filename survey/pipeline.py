@@ -103,11 +103,13 @@ def build(
             output = Output(first or out, str(out.resolve()))
             if use_cache:
                 output.existing = read_manifest(out)
-                output.intact = output_intact(out, last.get("folders", {}))
+                same_folder = last.get("key") == output.key  # the last build may have gone elsewhere
+                output.intact = same_folder and output_intact(out, last.get("folders", {}))
             templates, static = project.templates, project.static
             results = render_site(corpus, templates, static, output, cache, workers, progress)
             names = {name for result in results for name in result.names}
             kept = sum(result.kept for result in results)
             stats = commit(out, [result.staged for result in results], names, kept, first)
-    cache.save(stamp, {"folders": folder_times(out, names), "files": len(names)} if use_cache else {})
+    state = {"key": output.key, "folders": folder_times(out, names), "files": len(names)}
+    cache.save(stamp, state if use_cache else {})
     return stats
