@@ -183,21 +183,28 @@ class Rendered:
 
 
 @dataclass
+class Output:
+    """Where a build writes, and what the previous build left in the output folder."""
+
+    folder: Path  # the output folder, or the folder a first build writes into (write.py)
+    key: str  # the output folder's full path: signatures are kept per output folder
+    existing: set[str] = field(default_factory=set)  # files the previous build wrote (its manifest)
+    intact: bool = False  # no file was added to or removed from the output since
+
+
+@dataclass
 class Job:
     """Everything a rendering worker reads, prepared once before the workers start."""
 
     env: jinja2.Environment
     corpus: Corpus
-    out: Path
+    output: Output
     topic_names: str
     signer: PageSigner  # its shell is "" when building without the cache: then nothing is skipped
     known: dict[str, str]  # signature of each output path when it was last written
-    existing: set[str]  # files the previous build wrote (its manifest)
-    intact: bool  # no file was added to or removed from the output since the previous build
-    output_key: str  # signatures are kept per output folder
 
     def run_share(self, tasks: list[Task], tick: Tick) -> Rendered:
-        stager = Stager(self.out)
+        stager = Stager(self.output.folder)
         done = Rendered(stager.result)
         try:
             for task in ticking(tasks, tick):
@@ -211,7 +218,7 @@ class Job:
         paths = (task.path,) if isinstance(task, Page) else task.paths
         signature = self.signature(task)
         if signature:
-            key = f"{self.output_key}|{paths[0]}"
+            key = f"{self.output.key}|{paths[0]}"
             done.signatures[key] = signature
             if self.known.get(key) == signature and all(self.on_disk(path) for path in paths):
                 done.kept += len(paths)
@@ -227,22 +234,15 @@ class Job:
 
     def on_disk(self, path: str) -> bool:
         """Written by the previous build and still there (nobody deleted it since)."""
-        return path in self.existing and (self.intact or os.path.isfile(os.path.join(self.out, path)))
+        output = self.output
+        return path in output.existing and (
+            output.intact or os.path.isfile(os.path.join(output.folder, path))
+        )
 
     def signature(self, task: Task) -> str:
         if isinstance(task, Page):
             return self.signer.page(task.template, task.context)
         return task.signature
-
-
-@dataclass
-class Output:
-    """Where a build writes, and what the previous build left in the output folder."""
-
-    folder: Path  # the output folder, or the folder a first build writes into (write.py)
-    key: str  # the output folder's full path: signatures are kept per output folder
-    existing: set[str] = field(default_factory=set)  # files the previous build wrote (its manifest)
-    intact: bool = False  # no file was added to or removed from the output since
 
 
 def render_site(
@@ -262,7 +262,6 @@ def render_site(
     template fails.
     """
     cache = cache or BuildCache(None)
-    out = output.folder
     reference_workers = worker_count(workers, len(corpus.papers))
     references = formatted_references(corpus.papers, cache, reference_workers, progress)
     shell = shell_signature(corpus, templates, cache.files) if cache.enabled else ""
@@ -272,13 +271,10 @@ def render_site(
     job = Job(
         env=make_env(templates),
         corpus=corpus,
-        out=out,
+        output=output,
         topic_names=json.dumps(topic_names, ensure_ascii=False),
         signer=signer,
         known=cache.known("pages") if signer.shell else {},
-        existing=output.existing,
-        intact=output.intact,
-        output_key=output.key,
     )
     try:
         results = split_work(
@@ -289,11 +285,11 @@ def render_site(
             progress,
         )
     except BaseException:  # a bug or an interrupt: still leave the site as it was
-        discard(out)
+        discard(output.folder)
         raise
     failures = [result.failure for result in results if result.failure]
     if failures:
-        discard(out)
+        discard(output.folder)
         raise TemplateFailure(*failures[0])
     for result in results:
         for key, signature in result.signatures.items():
