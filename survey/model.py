@@ -168,6 +168,13 @@ class Paper:
     search_terms: str = field(default="", repr=False)  # "term weight term weight ...", without topics
     search_card: bytes = field(default=b"", repr=False)  # the search result card
 
+    def __getstate__(self) -> dict:
+        # The cache unpickles papers by the ten thousand: a Path is slow to unpickle, its text quick.
+        return {**self.__dict__, "path": str(self.path)}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, path=Path(state["path"]))
+
     @property
     def page_url(self) -> str:
         return f"papers/{self.key}/index.html"
