@@ -67,17 +67,20 @@ class Stager:
 def first_build_folder(out: Path) -> Path | None:
     """The folder a first build writes into, beside `out`; None when `out` holds a site already.
 
-    Only an absent or empty real folder qualifies (rename can replace an empty folder, and a
-    symbolic link or the working folder must stay what they are). A first build's folder left by a
-    build that was killed is removed.
+    Only an absent or empty real folder qualifies (rename can replace an empty folder; a symbolic
+    link, a mount point or the working folder must stay what they are), and only when a folder can
+    be made beside it. A first build's folder left by a build that was killed is removed.
     """
     if out.is_symlink() or (out.exists() and (not out.is_dir() or any(out.iterdir()))):
         return None
-    if out.resolve() in (Path.cwd().resolve(), Path(out.resolve().anchor)):
+    if out.resolve() in (Path.cwd().resolve(), Path(out.resolve().anchor)) or os.path.ismount(out):
         return None
     folder = out.parent / f"{STAGED}{out.name}"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    except OSError:  # e.g. a parent folder this user may not write to: stage file by file instead
+        return None
     return folder
 
 
@@ -90,7 +93,13 @@ def commit(
     """
     if first is not None:
         _replace(first / MANIFEST, "".join(f"{name}\n" for name in sorted(names)).encode())
-        os.replace(first, out)
+        try:
+            os.replace(first, out)
+        except OSError:  # Windows cannot rename over a folder, even an empty one: move what is inside
+            out.mkdir(parents=True, exist_ok=True)
+            for entry in os.scandir(first):
+                os.replace(entry.path, os.path.join(out, entry.name))
+            first.rmdir()
         return WriteStats(written=sum(len(part.paths) for part in staged))
     out.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(out)

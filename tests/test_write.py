@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from conftest import ROOT
 from test_cli import run, snapshot
 
+from survey import write
 from survey.write import MANIFEST, STAGED
 
 
@@ -75,4 +77,24 @@ def test_an_output_folder_holding_other_files_is_written_file_by_file(project: P
     assert run("build", "--output", "site")[0] == 0
     assert (project / "site/CNAME").read_text() == "atlas.example.org\n"
     assert (project / "site/index.html").is_file()
+    assert leftovers(project) == []
+
+
+def test_a_first_build_still_lands_where_a_folder_cannot_be_renamed_over(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "site").mkdir()
+    rename = os.replace
+
+    def like_windows(source: str | Path, target: str | Path) -> None:
+        if os.path.isdir(target):  # Windows refuses to rename over a folder, even an empty one
+            raise PermissionError(13, "Access is denied", str(target))
+        rename(source, target)
+
+    monkeypatch.setattr(write.os, "replace", like_windows)
+    code, _, err = run("build", "--output", "site")
+    assert code == 0, err
+    files = snapshot(project / "site")
+    assert sorted(files.keys() - {MANIFEST}) == files[MANIFEST].decode().splitlines()
+    assert "papers/ouyang2022training/index.html" in files
     assert leftovers(project) == []
