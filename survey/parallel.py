@@ -71,6 +71,7 @@ def split_work(
     if workers <= 1:
         return [work(0, 1, tick)]
     _shared["work"], _shared["counter"] = work, counter
+    _shared["next"] = multiprocessing.Value("l", 0)  # the next item for `next_free` to hand out
     # the collector would otherwise touch every inherited object, copying the pages they share
     with frozen_heap():
         try:
@@ -119,6 +120,27 @@ def ticking(items: list[T], tick: Tick, every: int = 100) -> Iterator[T]:
         yield item
         if number % every == 0:
             tick(every)
+
+
+def next_free(items: list[T]) -> Iterator[T]:
+    """The items, each to whichever process of the running `split_work` asks first.
+
+    For work whose items differ a lot in cost (a page listing every paper, a page listing three):
+    with the longest items first, every process stays busy until the end, where fixed shares can
+    leave one process waiting while another finishes its long items. Outside `split_work`, or with
+    one process, this process gets every item.
+    """
+    handed = _shared.get("next")
+    if handed is None:
+        yield from items
+        return
+    while True:
+        with handed.get_lock():  # type: ignore[attr-defined]
+            index = handed.value  # type: ignore[attr-defined]
+            handed.value = index + 1  # type: ignore[attr-defined]
+        if index >= len(items):
+            return
+        yield items[index]
 
 
 def share(items: list[T], index: int, count: int) -> list[T]:

@@ -11,7 +11,7 @@ import functools
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,7 +34,7 @@ from survey.exports import (
 )
 from survey.markup import relink
 from survey.model import Author, Corpus, Paper, Topic, slugify
-from survey.parallel import Tick, share, split_work, ticking, worker_count
+from survey.parallel import Tick, next_free, split_work, ticking, worker_count
 from survey.progress import Progress, no_progress
 from survey.search import search_files
 from survey.signatures import PageSigner, shell_signature
@@ -203,7 +203,7 @@ class Job:
     signer: PageSigner  # its shell is "" when building without the cache: then nothing is skipped
     known: dict[str, str]  # signature of each output path when it was last written
 
-    def run_share(self, tasks: list[Task], tick: Tick) -> Rendered:
+    def run_share(self, tasks: Iterable[Task], tick: Tick) -> Rendered:
         stager = Stager(self.output.folder)
         done = Rendered(stager.result)
         try:
@@ -266,7 +266,13 @@ def render_site(
     references = formatted_references(corpus.papers, cache, reference_workers, progress)
     shell = shell_signature(corpus, templates, cache.files) if cache.enabled else ""
     signer = PageSigner(corpus, shell, references)
-    tasks: list[Task] = [*pages(corpus, feed_dates(corpus), references), *exports(corpus, static, signer)]
+    # The longest tasks first (see next_free): the exports made from the whole corpus, then the pages
+    # listing the whole corpus, which pages() yields before the per-paper, author and topic pages.
+    tasks: list[Task] = []
+    later: list[Task] = [*pages(corpus, feed_dates(corpus), references)]
+    for task in exports(corpus, static, signer):
+        (later if task.paths else tasks).append(task)
+    tasks += later
     topic_names = {t.id: "\u2003" * t.depth + t.title for t in corpus.topics}
     job = Job(
         env=make_env(templates),
@@ -278,7 +284,7 @@ def render_site(
     )
     try:
         results = split_work(
-            lambda index, count, tick: job.run_share(share(tasks, index, count), tick),
+            lambda index, count, tick: job.run_share(next_free(tasks), tick),
             worker_count(workers, len(tasks)),
             "rendering pages",
             len(tasks),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -11,13 +12,30 @@ from conftest import BAD, ROOT
 from test_cli import run, snapshot
 
 from survey import render
-from survey.parallel import frozen_heap, share, split_work
+from survey.parallel import frozen_heap, next_free, share, split_work
 
 
 def test_split_work_returns_every_share_in_order() -> None:
     items = list(range(10))
     results = split_work(lambda index, count, tick: (index, share(items, index, count)), workers=2)
     assert results == [(0, [0, 2, 4, 6, 8]), (1, [1, 3, 5, 7, 9])]
+
+
+def test_next_free_hands_each_item_to_exactly_one_process() -> None:
+    items = list(range(2000))
+
+    def work(index: int, count: int, tick: object) -> list[int]:
+        taken = []
+        for item in next_free(items):
+            taken.append(item)
+            if index == 0:  # this process is slow: the other one takes more of the items
+                time.sleep(0.002)
+        return taken
+
+    mine, theirs = split_work(work, workers=2)
+    assert sorted(mine + theirs) == items
+    assert len(theirs) > len(mine) > 0
+    assert list(next_free(items)) == items  # outside split_work, one process takes everything
 
 
 def test_split_work_passes_a_worker_error_on() -> None:
