@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from survey import __version__, figures
-from survey.cache import BuildCache, digest
+from survey.cache import BuildCache
 from survey.cite import entry_type, formatted_references, is_preprint
 from survey.diagnostics import TemplateFailure
 from survey.exports import (
@@ -266,13 +266,14 @@ def render_site(
     references = formatted_references(corpus.papers, cache, reference_workers, progress)
     shell = shell_signature(corpus, templates, cache.files) if cache.enabled else ""
     signer = PageSigner(corpus, shell, references)
-    # The longest tasks first (see next_free): the exports made from the whole corpus, then the pages
-    # listing the whole corpus, which pages() yields before the per-paper, author and topic pages.
-    tasks: list[Task] = []
-    later: list[Task] = [*pages(corpus, feed_dates(corpus), references)]
-    for task in exports(corpus, static, signer):
-        (later if task.paths else tasks).append(task)
-    tasks += later
+    # The longest tasks first (see next_free): the exports made from the whole corpus (they have no
+    # paths known up front), then the pages, which pages() yields whole-corpus ones first.
+    exported = list(exports(corpus, static, signer))
+    tasks: list[Task] = [
+        *(task for task in exported if not task.paths),
+        *pages(corpus, feed_dates(corpus), references),
+        *(task for task in exported if task.paths),
+    ]
     topic_names = {t.id: "\u2003" * t.depth + t.title for t in corpus.topics}
     job = Job(
         env=make_env(templates),
@@ -308,16 +309,12 @@ def exports(corpus: Corpus, static: Path, signer: PageSigner) -> Iterator[Export
     for paper in corpus.papers:
         base = paper.page_url.removesuffix("index.html")
         paths = tuple(base + f"{paper.key}.{ext}" for ext in ("bib", "json", "ris"))
-        signed = ""
-        if signer.shell:
-            signed = digest(f"{signer.shell}|cite|{paper.key}:{paper.source_digest}".encode())
+        signed = signer.export(paper.key, [paper])
         yield Export(paths, functools.partial(paper_citation_files, paper, paths), signed)
     for topic in corpus.topics:
         base = topic.url.removesuffix("index.html")
         paths = (base + f"{topic.id}.bib", base + f"{topic.id}.json")
-        signed = ""
-        if signer.shell:
-            signed = digest(f"{signer.shell}|cite|{topic.id}|{signer.papers(topic.all_papers)}".encode())
+        signed = signer.export(topic.id, topic.all_papers)
         yield Export(paths, functools.partial(topic_citation_files, topic, paths), signed)
     yield Export((), functools.partial(corpus_files, corpus))
     yield Export((), functools.partial(search_files, corpus))

@@ -45,6 +45,12 @@ class PageSigner:
         tokens = self.tokens
         return ",".join([tokens[id(p)] for p in papers])
 
+    def export(self, name: str, papers: list[Paper]) -> str:
+        """The signature of citation files made from `papers` alone, or "" without the cache."""
+        if not self.shell:
+            return ""
+        return digest(f"{self.shell}|cite|{name}|{self.papers(papers)}".encode())
+
     def page(self, template: str, context: dict) -> str:
         """The signature of one page, or "" when the page depends on the whole corpus."""
         if not self.shell:
