@@ -92,7 +92,7 @@ def commit(
     A first build's folder (`first`) gets its manifest and is then renamed to `out` whole.
     """
     if first is not None:
-        _replace(first / MANIFEST, "".join(f"{name}\n" for name in sorted(names)).encode())
+        _write_manifest(first, names)
         try:
             os.replace(first, out)
         except OSError:  # Windows cannot rename over a folder, even an empty one: move what is inside
@@ -115,7 +115,7 @@ def commit(
             stale.unlink()
             stats.removed += 1
             _remove_empty_parents(stale.parent, out)
-    _replace(out / MANIFEST, "".join(f"{name}\n" for name in sorted(names)).encode())
+    _write_manifest(out, names)
     return stats
 
 
@@ -154,6 +154,10 @@ def output_intact(out: Path, times: dict[str, int]) -> bool:
         return bool(times) and all(os.stat(os.path.join(out, f)).st_mtime_ns == t for f, t in times.items())
     except OSError:
         return False
+
+
+def _write_manifest(out: Path, names: set[str]) -> None:
+    _replace(out / MANIFEST, "".join(f"{name}\n" for name in sorted(names)).encode())
 
 
 def read_manifest(out: Path) -> set[str]:
