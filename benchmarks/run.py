@@ -5,6 +5,7 @@ For each N: a deterministic synthetic corpus (benchmarks/generate.py), then
   cold build    --no-cache into a folder that does not exist yet
   no change     the same build again, with the cache
   one edit      one paper's title changed, with the cache
+  serve edit    the same edit under `survey serve`: until the served page shows it
   hugo          the same papers as a Hugo site (benchmarks/hugo_site.py), if `hugo` is installed
 each with wall time, CPU time (user and system, all processes) and peak memory (all processes of
 the run together, sampled every 50 ms from /proc). With --repeat K each is run K times and the
@@ -21,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -58,6 +60,55 @@ def repeated(times: int, prepare: Callable[[], None], command: list[str], cwd: P
         runs.append(timed(command, cwd))
     seconds, peaks, cpus = zip(*runs, strict=True)
     return statistics.median(seconds), max(peaks), statistics.median(cpus)
+
+
+def served_edits(project: Path, times: int) -> tuple[float, float, float]:
+    """Median seconds from writing a paper file to `survey serve` serving its page with the edit
+    (the watcher's wait included), the server's peak memory, and the median CPU of one edit."""
+    command = [sys.executable, "-m", "survey", "serve", "--port", "0", "--output", "site"]
+    quiet = {"stdout": subprocess.PIPE, "stderr": subprocess.DEVNULL, "text": True}
+    server = subprocess.Popen(command, cwd=project, **quiet)
+    try:
+        line = ""
+        while "serving" not in line:
+            line = server.stdout.readline() if server.stdout else ""
+            if not line:
+                raise SystemExit("survey serve did not start")
+        page = line.split(" at ")[1].split()[0] + "papers/p000001/index.html"
+        paper = project / "content/papers/p000001.yaml"
+        runs = []
+        for number in range(times):
+            time.sleep(1)  # the builder saves its cache after the page is served: let it finish
+            marker = f"Served{number}x"
+            cpu_before, peak = tree_cpu(server.pid), 0
+            paper.write_text(paper.read_text().replace("title: ", f"title: {marker} ", 1))
+            started = time.perf_counter()
+            while marker not in _fetch(page):
+                peak = max(peak, tree_memory(server.pid))
+                time.sleep(0.02)
+            runs.append((time.perf_counter() - started, peak / 1024, tree_cpu(server.pid) - cpu_before))
+    finally:
+        server.terminate()
+        server.wait()
+    seconds, peaks, cpus = zip(*runs, strict=True)
+    return statistics.median(seconds), max(peaks), statistics.median(cpus)
+
+
+def _fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read().decode()
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its descendants so far, with their finished children."""
+    ticks = 0
+    for member in [pid, *descendants(pid)]:
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def machine_speed() -> float:
@@ -122,6 +173,7 @@ def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float]]:
     timed(survey, project)  # fill the cache
     rows.append(("no-change rebuild", *repeated(times, nothing, survey, project)))
     rows.append(("one-paper edit", *repeated(times, edit_a_title, survey, project)))
+    rows.append(("one-paper edit, survey serve", *served_edits(project, times)))
     if shutil.which("hugo"):
         hugo_dir = project / "hugo"
         converter = [

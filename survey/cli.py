@@ -11,13 +11,16 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from survey import __version__
+from survey.cache import Resident
 from survey.diagnostics import Report, TemplateFailure
 from survey.pipeline import Project, build, load
 from survey.progress import reporter
+from survey.write import WriteStats
 
 
 def parser() -> argparse.ArgumentParser:
@@ -133,11 +136,30 @@ def run_build(
     base_url: str | None = None,
     use_cache: bool = True,
     workers: int = 0,
+    resident: Resident | None = None,
+    committed: Callable[[], None] | None = None,
 ) -> int:
+    """Build and report; `committed` runs once the new site is in place (see pipeline.build)."""
     started = time.perf_counter()
     report = Report()
     if base_url is not None and not base_url.endswith("/"):
         base_url += "/"
+    told = False
+
+    def tell(stats: WriteStats) -> None:  # as soon as the site is in place, before the cache is saved
+        nonlocal told
+        told = True
+        _print_report(report, "text", stderr)
+        seconds = time.perf_counter() - started
+        print(
+            f"built {output}: {stats.written} written, {stats.unchanged} unchanged, "
+            f"{stats.removed} removed in {seconds:.2f}s",
+            file=stdout,
+            flush=True,
+        )
+        if committed:
+            committed()
+
     try:
         stats = build(
             Project.at(content),
@@ -147,20 +169,18 @@ def run_build(
             use_cache=use_cache,
             progress=reporter(stderr),
             workers=workers,
+            resident=resident,
+            committed=tell,
         )
     except TemplateFailure as failure:
         report.error(failure.path, failure.line, f"template error: {failure.message}")
         stats = None
-    _print_report(report, "text", stderr)
     if stats is None:
+        _print_report(report, "text", stderr)
         print(f"build failed: {len(report.errors)} error(s); {output} was left as it was", file=stderr)
         return 1
-    seconds = time.perf_counter() - started
-    print(
-        f"built {output}: {stats.written} written, {stats.unchanged} unchanged, "
-        f"{stats.removed} removed in {seconds:.2f}s",
-        file=stdout,
-    )
+    if not told:  # nothing to do: the site was already up to date
+        tell(stats)
     return 0
 
 

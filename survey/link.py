@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter, defaultdict
+from operator import attrgetter
 
 from survey.cache import BuildCache, digest
 from survey.model import (
@@ -36,6 +37,21 @@ def newest_first(papers: list[Paper]) -> list[Paper]:
     return sorted(papers, key=lambda p: (-p.year, p.title.lower(), p.key))
 
 
+def _rank_newest_first(papers: list[Paper]) -> list[Paper]:
+    """Number the papers newest first, so every later list sorts by that number (no key to build)."""
+    ranked = newest_first(papers)
+    for rank, paper in enumerate(ranked):
+        paper.newest_rank = rank
+    return ranked
+
+
+def _newest(papers: list[Paper]) -> list[Paper]:
+    return sorted(papers, key=_BY_RANK)
+
+
+_BY_RANK = attrgetter("newest_rank")
+
+
 def link(
     config: SiteConfig,
     content_dir,
@@ -45,8 +61,9 @@ def link(
     workers: int = 1,
 ) -> Corpus:
     corpus = Corpus(config, content_dir, roots, list(walk(roots)), sorted(papers, key=lambda p: p.key))
+    ranked = _rank_newest_first(corpus.papers)
     _link_topics(corpus)
-    corpus.authors = _link_authors(corpus.papers)
+    corpus.authors = _link_authors(ranked)
     corpus.venues = _link_venues(corpus.papers)
     corpus.years = _link_years(corpus.papers)
     _link_relations(corpus.papers)
@@ -110,15 +127,15 @@ def _link_topics(corpus: Corpus) -> None:
         collected = {p.key: p for p in topic.papers}
         for child in topic.children:
             collected.update((p.key, p) for p in child.all_papers)
-        topic.papers = newest_first(topic.papers)
-        topic.all_papers = newest_first(list(collected.values()))
+        topic.papers = _newest(topic.papers)
+        topic.all_papers = _newest(list(collected.values()))
     for before, after in zip(corpus.topics, corpus.topics[1:], strict=False):
         before.next, after.previous = after, before
 
 
-def _link_authors(papers: list[Paper]) -> list[Author]:
+def _link_authors(ranked: list[Paper]) -> list[Author]:
     by_name: dict[str, Author] = {}
-    for paper in newest_first(papers):  # so each author's papers come out newest first
+    for paper in ranked:  # newest first, so each author's papers come out newest first
         for name in paper.author_names:
             author = by_name.get(name)
             if author is None:
@@ -146,7 +163,7 @@ def _link_venues(papers: list[Paper]) -> list[Venue]:
         if paper.venue:
             groups[venue_name(paper.venue)].append(paper)
     venues = sorted(
-        (Venue(name, slugify(name), newest_first(group)) for name, group in groups.items()),
+        (Venue(name, slugify(name), _newest(group)) for name, group in groups.items()),
         key=lambda v: (v.name.lower(), v.name),
     )
     taken: Counter[str] = Counter()
@@ -162,7 +179,7 @@ def _link_years(papers: list[Paper]) -> list[Year]:
     groups: dict[int, list[Paper]] = defaultdict(list)
     for paper in papers:
         groups[paper.year].append(paper)
-    return [Year(year, newest_first(groups[year])) for year in sorted(groups, reverse=True)]
+    return [Year(year, _newest(groups[year])) for year in sorted(groups, reverse=True)]
 
 
 def _link_relations(papers: list[Paper]) -> None:

@@ -160,6 +160,7 @@ class Paper:
     relations: list[Relation] = field(default_factory=list, repr=False)  # both directions
     same_authors: list[Paper] = field(default_factory=list, repr=False)
     related: list[Paper] = field(default_factory=list, repr=False)
+    newest_rank: int = field(default=0, repr=False)  # place among all papers, newest first
     bibtex: str = ""  # the paper's own BibTeX entry (papers.py makes it with the paper)
     # Made once per paper file and cached with it, as text (quick to unpickle); JSON as UTF-8 bytes,
     # half the memory of a str once it holds one character beyond Latin-1 (a "…", a "ć"):
@@ -174,6 +175,11 @@ class Paper:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state, path=Path(state["path"]))
+
+    def unlink(self) -> None:
+        """Forget the links of an earlier build, so this paper can be linked again."""
+        self.topics, self.authors, self.venue_ref = [], [], None
+        self.relations, self.same_authors, self.related = [], [], []
 
     @property
     def page_url(self) -> str:

@@ -52,6 +52,8 @@ def load_papers(
     cache = cache or BuildCache(None)
     where = f"{Path.cwd()}|{folder}"  # cached papers are keyed by where they were read and their bytes
     loaded: dict[str, LoadedPaper | None] = {}
+    keys: dict[str, str] = {}  # file name -> cache key, for what a resident builder remembers
+    remembered = cache.resident.papers if cache.resident else {}
     to_parse: list[tuple[Path, str]] = []
     for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
         suffix = os.path.splitext(entry.name)[1]
@@ -60,10 +62,14 @@ def load_papers(
         if suffix != ".yaml" or not entry.is_file():
             continue
         source = cache.files.of(entry.path) if cache.enabled else ""
-        stored = cache.get("papers", f"{where}|{entry.name}|{source}") if cache.enabled else None
+        key = keys[entry.name] = f"{where}|{entry.name}|{source}"
+        stored = cache.get("papers", key) if cache.enabled else None
         if stored is None:
             loaded[entry.name] = None  # keeps the file's place in order until it is parsed
             to_parse.append((Path(entry.path), source))
+        elif key in remembered:  # parsed by this process for an earlier build: only its links go
+            loaded[entry.name] = remembered[key]
+            remembered[key].paper.unlink()
         else:  # written by this program; its path was stored with it (a Path costs time to make)
             loaded[entry.name] = pickle.loads(stored)
     parts = split_work(
@@ -80,6 +86,10 @@ def load_papers(
                 stored = pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL)
                 cache.put("papers", f"{where}|{path.name}|{source}", stored)
     papers = [paper for paper in loaded.values() if paper is not None]
+    if cache.resident:
+        cache.resident.papers = {
+            key: item for name, item in loaded.items() if item and (key := keys[name]) in cache.used["papers"]
+        }
     for item in papers:  # the same few keys in every paper: one copy of each (unpickling made new ones)
         item.paper.lines = {sys.intern(key): line for key, line in item.paper.lines.items()}
     return papers

@@ -23,6 +23,7 @@ T = TypeVar("T")
 Tick = Callable[[int], None]  # a worker reports how many more items it has finished
 MIN_ITEMS_PER_WORKER = 400  # below this, starting processes costs more than it saves
 
+_freezes = 0  # how many frozen_heap blocks are open in this process
 _shared: dict[str, object] = {}  # what forked workers read: set in the parent just before forking
 
 
@@ -105,11 +106,14 @@ def frozen_heap() -> Iterator[None]:
     what was made since (the parsed papers, the linked corpus, all before a fork) and leave the
     thawing to the outermost one.
     """
-    outermost = gc.get_freeze_count() == 0
+    global _freezes
+    outermost = _freezes == 0  # gc.get_freeze_count() would walk every frozen object to count them
+    _freezes += 1
     gc.freeze()
     try:
         yield
     finally:
+        _freezes -= 1
         if outermost:
             gc.unfreeze()
 

@@ -6,11 +6,12 @@ the report has no errors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from survey.cache import CACHE_DIR, BuildCache, fingerprint
+from survey.cache import CACHE_DIR, BuildCache, Resident, fingerprint
 from survey.diagnostics import Report
 from survey.parallel import frozen_heap
 from survey.progress import Progress, no_progress
@@ -84,9 +85,15 @@ def build(
     use_cache: bool = True,
     progress: Progress = no_progress,
     workers: int = 0,
+    resident: Resident | None = None,
+    committed: Callable[[WriteStats], None] | None = None,
 ) -> WriteStats | None:
-    """Load, render and stage everything, and only then commit; None (reported) on errors."""
-    cache = BuildCache(CACHE_DIR if use_cache else None)
+    """Load, render and stage everything, and only then commit; None (reported) on errors.
+
+    `resident` is what a long-running builder keeps between builds (cache.Resident); `committed`
+    hears of the new site as soon as it is in place, before the cache is saved.
+    """
+    cache = BuildCache(CACHE_DIR if use_cache else None, resident)
     inputs = [project.content, project.templates, project.static]
     stamp = fingerprint(inputs, f"{base_url}|{out.resolve()}", cache.files) if use_cache else ""
     last = cache.output
@@ -110,6 +117,19 @@ def build(
             names = {name for result in results for name in result.names}
             kept = sum(result.kept for result in results)
             stats = commit(out, [result.staged for result in results], names, kept, first)
+            if committed:
+                committed(stats)
     state = {"key": output.key, "folders": folder_times(out, names), "files": len(names)}
     cache.save(stamp, state if use_cache else {})
     return stats
+
+
+def warm_up(content_dir: Path, resident: Resident) -> None:
+    """Read into `resident` what the next build would have to read back: the cache and the papers.
+
+    survey serve's builder does this while it waits, when its first build had nothing to do.
+    """
+    from survey.papers import load_papers
+    from survey.render import render_site  # noqa: F401  (imported now, not at the first edit)
+
+    load_papers(content_dir, Report(), BuildCache(CACHE_DIR, resident))

@@ -52,7 +52,8 @@ class Page:
     details: Callable[[], dict[str, Any]] | None = None
 
 
-def make_env(templates: Path) -> jinja2.Environment:
+def make_env(templates: Path, compiled: Path | None = None) -> jinja2.Environment:
+    """The environment every page renders in; `compiled` keeps compiled templates between builds."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -61,6 +62,8 @@ def make_env(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a build (serve makes a new environment)
+        # Jinja checks each stored template against its source, so a changed template is compiled anew
+        bytecode_cache=jinja2.FileSystemBytecodeCache(compiled) if compiled else None,
     )
     env.filters["url"] = url_filter
     env.filters["relink"] = relink_filter
@@ -276,7 +279,7 @@ def render_site(
     ]
     topic_names = {t.id: "\u2003" * t.depth + t.title for t in corpus.topics}
     job = Job(
-        env=make_env(templates),
+        env=make_env(templates, cache.templates_folder()),
         corpus=corpus,
         output=output,
         topic_names=json.dumps(topic_names, ensure_ascii=False),

@@ -11,14 +11,20 @@ from __future__ import annotations
 import functools
 import io
 import json
+import multiprocessing
 import threading
+import traceback
+from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TextIO
 
+from survey.cache import Resident
 from survey.cli import run_build
-from survey.pipeline import Project
+from survey.pipeline import Project, warm_up
 
 EVENTS = "/__survey__/events"
 RELOAD_JS = "/__survey__/reload.js"
@@ -99,18 +105,103 @@ class DevHandler(SimpleHTTPRequestHandler):
         self.wfile.flush()
 
 
-def rebuild(
-    content: Path, output: Path, stdout: TextIO, stderr: TextIO, state: BuildState, workers: int = 0
-) -> None:
-    errors = io.StringIO()
-    code = run_build(content, output, stdout, errors, workers=workers)
-    stderr.write(errors.getvalue())
-    stderr.flush()
-    state.publish([line for line in errors.getvalue().splitlines() if ": error: " in line] if code else [])
+class Builder:
+    """Runs the builds of `survey serve`, in a process of its own that stays up between builds.
+
+    The process is forked before the server starts its threads, so it may fork rendering workers of
+    its own (forking a process that runs threads is unsafe), and it keeps what each build loaded
+    (cache.Resident): a rebuild skips the imports, reading the cache back and unpickling every
+    paper. It writes to the terminal itself; the server hears back as soon as the new site is in
+    place, before the cache is saved, and reloads the open pages then. Where processes cannot be
+    forked, builds run in the server's process: the first on every core, later ones in one.
+    """
+
+    def __init__(self, content: Path, output: Path, stdout: TextIO, stderr: TextIO) -> None:
+        self.content, self.output, self.stdout, self.stderr = content, output, stdout, stderr
+        self.resident = Resident()
+        self.builds = 0
+        self.process: BaseProcess | None = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self.requests, theirs = context.Pipe()
+            stdout.flush(), stderr.flush()  # or the process would write out our buffered text again
+            # not a daemon: a daemon process may not start the workers a build forks
+            self.process = context.Process(target=self._serve_requests, args=(theirs,))
+            self.process.start()
+            theirs.close()
+
+    def build(self) -> list[str]:
+        """Build once; the `path:line` errors of a failed build, [] when it succeeded."""
+        self.builds += 1
+        if self.process is not None:
+            try:
+                self.requests.send(True)
+                return self.requests.recv()
+            except (EOFError, OSError):  # the builder died (its error is on the terminal)
+                self.process = None  # go on without it rather than stop serving
+        return self._build_here(workers=0 if self.builds == 1 else 1)
+
+    def _build_here(self, workers: int, told: Callable[[], None] | None = None) -> list[str]:
+        errors = Tee(self.stderr)
+        code = run_build(
+            self.content,
+            self.output,
+            self.stdout,
+            errors,
+            workers=workers,
+            resident=self.resident,
+            committed=told,
+        )
+        return [line for line in errors.copy.getvalue().splitlines() if ": error: " in line] if code else []
+
+    def _serve_requests(self, connection: Connection) -> None:
+        """The builder process: a build for each request, answered once the site is in place."""
+        self.requests.close()  # the server's end: with it closed here, the server's exit ends the loop
+        try:
+            while connection.recv():
+                answered = False
+
+                def answer(errors: list[str]) -> None:
+                    nonlocal answered
+                    if not answered:
+                        answered = True
+                        connection.send(errors)
+
+                try:
+                    answer(self._build_here(workers=0, told=lambda: answer([])))
+                    if not self.resident.papers:  # nothing was built: read the corpus in now
+                        warm_up(self.content, self.resident)
+                except Exception:  # a bug: say so, answer, and stay up for the next edit
+                    traceback.print_exc(file=self.stderr)
+                    self.stderr.flush()
+                    answer(["survey serve: the build crashed; see the terminal"])
+        except (EOFError, KeyboardInterrupt):  # the server stopped
+            return
+
+
+class Tee(io.TextIOBase):
+    """A text stream that writes through to another and keeps a copy."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.copy = stream, io.StringIO()
+
+    def write(self, text: str) -> int:
+        self.copy.write(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
+def rebuild(builder: Builder, state: BuildState) -> None:
+    state.publish(builder.build())
 
 
 def watch(
-    project: Project, output: Path, stdout: TextIO, stderr: TextIO, state: BuildState, ready: threading.Event
+    project: Project, builder: Builder, stdout: TextIO, state: BuildState, ready: threading.Event
 ) -> None:
     from watchfiles import watch as watch_files
 
@@ -122,13 +213,13 @@ def watch(
             continue
         names = sorted({Path(path).name for _, path in changes})
         print(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}", file=stdout, flush=True)
-        # one process: forking while the server's threads run is unsafe, and edits are small
-        rebuild(project.content, output, stdout, stderr, state, workers=1)
+        rebuild(builder, state)
 
 
 def serve(content: Path, output: Path, port: int, stdout: TextIO, stderr: TextIO) -> int:
     state = BuildState()
-    rebuild(content, output, stdout, stderr, state)
+    builder = Builder(content, output, stdout, stderr)  # before any thread starts: it forks
+    rebuild(builder, state)
     if not (output / "index.html").is_file():
         print("nothing to serve: fix the errors above, then run survey serve again", file=stderr)
         return 1
@@ -137,7 +228,7 @@ def serve(content: Path, output: Path, port: int, stdout: TextIO, stderr: TextIO
     server.daemon_threads = True
     project = Project.at(content)
     ready = threading.Event()
-    threading.Thread(target=watch, args=(project, output, stdout, stderr, state, ready), daemon=True).start()
+    threading.Thread(target=watch, args=(project, builder, stdout, state, ready), daemon=True).start()
     ready.wait(timeout=10)
     print(
         f"serving {output} at http://127.0.0.1:{server.server_port}/ (Ctrl+C stops)", file=stdout, flush=True

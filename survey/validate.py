@@ -6,6 +6,7 @@ that need the whole corpus: references resolve, nothing is duplicated, ids are w
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date
@@ -110,6 +111,7 @@ PAPER_RULES: list[Callable[[Paper, Corpus, Report], None]] = [
 ]
 
 
+@functools.cache  # a long-running builder (survey serve) sees the same titles build after build
 def normalised_title(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
 

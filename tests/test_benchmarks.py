@@ -20,9 +20,15 @@ def test_benchmark_at_1000_papers_builds_and_reports(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     rows = [line.split("|")[1:6] for line in result.stdout.splitlines() if line.startswith("| 1,000 |")]
-    assert [row[1].strip() for row in rows][:3] == ["cold build", "no-change rebuild", "one-paper edit"]
+    assert [row[1].strip() for row in rows][:4] == [
+        "cold build",
+        "no-change rebuild",
+        "one-paper edit",
+        "one-paper edit, survey serve",
+    ]
     assert all(float(row[2]) > 0 and float(row[3]) > 0 and float(row[4]) > 0 for row in rows)
     assert "median of 2 run(s)" in result.stdout
     site = tmp_path / "n1000/site"
     assert len(list((site / "papers").glob("p*/index.html"))) == 1000
-    assert "<h1>Edited Edited " in (site / "papers/p000001/index.html").read_text()  # two edits
+    page = (site / "papers/p000001/index.html").read_text()
+    assert "<h1>Served1x Served0x Edited Edited " in page  # two edits built, two served

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import pickle
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
 from test_cli import run, snapshot
+
+from survey.cache import Resident
+from survey.cli import run_build
 
 
 @pytest.fixture
@@ -26,15 +31,20 @@ def cold(project: Path) -> dict[str, bytes]:
     return snapshot(out)
 
 
-def incremental(project: Path) -> tuple[dict[str, bytes], str]:
-    code, out, err = run("build", "--output", "site")
+def incremental(project: Path, resident: Resident | None = None) -> tuple[dict[str, bytes], str]:
+    if resident is None:
+        code, out, err = run("build", "--output", "site")
+    else:  # as survey serve's builder process builds: in this process, keeping what it loaded
+        stdout, stderr = io.StringIO(), io.StringIO()
+        code = run_build(Path("content"), Path("site"), stdout, stderr, resident=resident)
+        out, err = stdout.getvalue(), stderr.getvalue()
     assert code == 0, err
     return snapshot(project / "site"), out
 
 
-def test_incremental_equals_cold_after_a_sequence_of_edits(maintainer: Path) -> None:
-    papers = maintainer / "content/papers"
-    edits = [
+def sequence_of_edits(project: Path) -> list[Callable[[], object]]:
+    papers = project / "content/papers"
+    return [
         lambda: (papers / "new2024paper.yaml").write_text(
             "title: A New Paper\nauthors: [Ada Lovelace, New Person]\nyear: 2024\ntopics: [sl]\n"
             "summary: Added later. It cites [DPO](paper:rafailov2023direct).\nadded: 2026-02-01\n"
@@ -45,19 +55,47 @@ def test_incremental_equals_cold_after_a_sequence_of_edits(maintainer: Path) -> 
             .replace("human feedback", "human feedback, revised")
         ),
         lambda: (papers / "new2024paper.yaml").unlink(),
-        lambda: (maintainer / "content/topics/rl.md").write_text("A rewritten *introduction* to RL.\n"),
-        lambda: (maintainer / "templates/partials/footer.html").write_text(
-            (maintainer / "templates/partials/footer.html")
-            .read_text()
-            .replace("A companion to", "Companion of")
+        lambda: (project / "content/topics/rl.md").write_text("A rewritten *introduction* to RL.\n"),
+        lambda: (project / "templates/partials/footer.html").write_text(
+            (project / "templates/partials/footer.html").read_text().replace("A companion to", "Companion of")
         ),
     ]
+
+
+def assert_equals_cold(project: Path, built: dict[str, bytes]) -> None:
+    assert built.keys() - {".survey-manifest"} == cold(project).keys() - {".survey-manifest"}
+    assert built == {**cold(project), ".survey-manifest": built[".survey-manifest"]}
+
+
+def test_incremental_equals_cold_after_a_sequence_of_edits(maintainer: Path) -> None:
     incremental(maintainer)
-    for edit in edits:
+    for edit in sequence_of_edits(maintainer):
         edit()
         built, _ = incremental(maintainer)
-        assert built.keys() - {".survey-manifest"} == cold(maintainer).keys() - {".survey-manifest"}
-        assert built == {**cold(maintainer), ".survey-manifest": built[".survey-manifest"]}
+        assert_equals_cold(maintainer, built)
+
+
+def test_a_resident_builder_equals_cold_after_edits_failures_and_other_builds(maintainer: Path) -> None:
+    """survey serve's builder keeps papers and cache entries between builds: never stale ones."""
+    resident = Resident()
+    incremental(maintainer, resident)
+    paper = maintainer / "content/papers/christiano2017deep.yaml"
+    good = paper.read_text()
+    mended = good.replace("a long way", "a long, mended way", 1)
+    for number, edit in enumerate(sequence_of_edits(maintainer)):
+        edit()
+        if number == 1:  # a broken file: the build fails, then the file is mended
+            paper.write_text(good.replace("topics: [rl]", "topics: [rl", 1))
+            code = run_build(Path("content"), Path("site"), io.StringIO(), io.StringIO(), resident=resident)
+            assert code == 1
+            paper.write_text(mended)
+        if number == 3:  # a plain survey build in between, then back to what the builder last built
+            paper.write_text(good)
+            incremental(maintainer)
+            paper.write_text(mended)
+        built, _ = incremental(maintainer, resident)
+        assert_equals_cold(maintainer, built)
+    assert resident.papers and resident.entries  # it did keep them
 
 
 def test_no_change_rebuild_writes_nothing_and_uses_the_cache(maintainer: Path) -> None:

@@ -60,6 +60,13 @@ def test_serve_rebuilds_on_edit_and_survives_a_broken_file(tmp_path: Path) -> No
         )
         assert server.poll() is None  # still serving the last good build
         assert "to follow edited instructions" in fetch(page)
+        builders = children(server.pid)
+        assert builders  # the builds ran in a process of their own
     finally:
         server.terminate()
         server.wait(timeout=10)
+    assert wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in builders), 10)  # it ended too
+
+
+def children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
