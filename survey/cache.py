@@ -64,6 +64,8 @@ class Resident:
     entries: dict[str, dict[str, Any]] | None = None  # as saved in cache.pickle
     written: tuple[int, int] = (0, 0)  # size and modification time of cache.pickle when saved
     papers: dict[str, Any] = field(default_factory=dict)  # cache key -> the paper parsed from it
+    fragments: dict[tuple, Any] = field(default_factory=dict)  # see render.Fragments
+    fragments_shell: str = ""  # the shell signature the fragments were made under
 
 
 class BuildCache:

@@ -71,7 +71,6 @@ def make_env(templates: Path, compiled: Path | None = None) -> jinja2.Environmen
     env.filters["json_ld"] = json_ld
     env.filters["absolute"] = absolute_filter
     env.globals["figures"] = Figures
-    env.globals["remembered_item"] = remembered_items(env)
     env.globals["version"] = __version__
     return env
 
@@ -128,28 +127,51 @@ class Figures:
         return Markup(figures.ego_graph(paper, context["root"]))
 
 
-def remembered_items(env: jinja2.Environment) -> Callable[..., Markup]:
-    """`paper_item` from macros/papers.html, rendered once per paper and page depth.
+class Fragments:
+    """Markup that depends on one paper alone, made once per paper and page depth: its list item
+    (`paper_item` in macros/papers.html) and its row in the papers table (`paper_row`).
 
-    The same list item recurs on the paper's topic, author, year and venue pages; its markup
-    depends only on the paper, the macro's options and the way back to the site root.
+    The same list item recurs on the paper's topic, author, year and venue pages and on "what's
+    new"; its markup depends only on the paper, the macro's options and the way back to the site
+    root. With the cache, pieces are keyed by the paper's content hash, and a resident builder
+    (survey serve) keeps them from build to build for as long as the shell signature (templates,
+    code, topic tree) is the same: after an edit, only the edited paper's pieces are made again.
     """
-    modules: dict[str, Any] = {}
-    done: dict[tuple[str, str, bool, bool], Markup] = {}
+
+    def __init__(self, env: jinja2.Environment, signer: PageSigner, kept: dict | None = None) -> None:
+        self.env = env
+        self.tokens = signer.tokens if signer.shell else {}
+        self.keep = kept is not None and bool(self.tokens)
+        self.made: dict[tuple, Markup] = kept if kept is not None and self.keep else {}
+        self.new: dict[tuple, Markup] = {}  # made in this process, for a resident builder to keep
+        self.modules: dict[str, Any] = {}
+        env.globals["remembered_item"] = self.item
+        env.globals["remembered_row"] = self.row
 
     @jinja2.pass_context
-    def remembered_item(
-        context: jinja2.runtime.Context, paper: Paper, show_topics: bool = True, filterable: bool = False
+    def item(
+        self,
+        context: jinja2.runtime.Context,
+        paper: Paper,
+        show_topics: bool = True,
+        filterable: bool = False,
     ) -> Markup:
-        root = context["root"]
-        key = (paper.key, root, show_topics, filterable)
-        if key not in done:
-            if root not in modules:
-                modules[root] = env.get_template("macros/papers.html").make_module({"root": root})
-            done[key] = Markup(modules[root].paper_item(paper, show_topics, filterable))
-        return done[key]
+        return self._made(context["root"], "paper_item", paper, show_topics, filterable)
 
-    return remembered_item
+    @jinja2.pass_context
+    def row(self, context: jinja2.runtime.Context, paper: Paper) -> Markup:
+        return self._made(context["root"], "paper_row", paper)
+
+    def _made(self, root: str, macro: str, paper: Paper, *options: bool) -> Markup:
+        key = (self.tokens.get(id(paper), paper.key), root, macro, *options)
+        found = self.made.get(key)
+        if found is None:
+            if root not in self.modules:
+                self.modules[root] = self.env.get_template("macros/papers.html").make_module({"root": root})
+            found = self.made[key] = Markup(getattr(self.modules[root], macro)(paper, *options))
+            if self.keep:
+                self.new[key] = found
+        return found
 
 
 def author_list(paper: Paper, limit: int = 0) -> str:
@@ -182,6 +204,7 @@ class Rendered:
     names: list[str] = field(default_factory=list)  # every output path this worker accounted for
     kept: int = 0
     signatures: dict[str, str] = field(default_factory=dict)
+    fragments: dict[tuple, Markup] = field(default_factory=dict)  # for a resident builder to keep
     failure: tuple[str, int, str] | None = None
 
 
@@ -200,6 +223,7 @@ class Job:
     """Everything a rendering worker reads, prepared once before the workers start."""
 
     env: jinja2.Environment
+    fragments: Fragments
     corpus: Corpus
     output: Output
     topic_names: str
@@ -214,6 +238,7 @@ class Job:
                 self.run(task, stager, done)
         except TemplateFailure as failure:  # render_site discards what was staged
             return Rendered(failure=(failure.path, failure.line, failure.message))
+        done.fragments = self.fragments.new
         return done
 
     def run(self, task: Task, stager: Stager, done: Rendered) -> None:
@@ -278,8 +303,10 @@ def render_site(
         *(task for task in exported if task.paths),
     ]
     topic_names = {t.id: "\u2003" * t.depth + t.title for t in corpus.topics}
+    env = make_env(templates, cache.templates_folder())
     job = Job(
-        env=make_env(templates, cache.templates_folder()),
+        env=env,
+        fragments=Fragments(env, signer, kept_fragments(cache, signer)),
         corpus=corpus,
         output=output,
         topic_names=json.dumps(topic_names, ensure_ascii=False),
@@ -304,7 +331,28 @@ def render_site(
     for result in results:
         for key, signature in result.signatures.items():
             cache.put("pages", key, signature)
+    if job.fragments.keep:
+        keep_fragments(job.fragments.made, results, signer)
     return results
+
+
+def kept_fragments(cache: BuildCache, signer: PageSigner) -> dict | None:
+    """The fragments a resident builder kept, if they were made under this build's shell."""
+    resident = cache.resident
+    if resident is None or not signer.shell:
+        return None
+    if resident.fragments_shell != signer.shell:
+        resident.fragments, resident.fragments_shell = {}, signer.shell
+    return resident.fragments
+
+
+def keep_fragments(kept: dict, results: list[Rendered], signer: PageSigner) -> None:
+    """Add what the workers made; drop pieces of papers that are gone or changed."""
+    for result in results:
+        kept.update(result.fragments)
+    current = set(signer.tokens.values())
+    for key in [key for key in kept if key[0] not in current]:
+        del kept[key]
 
 
 def exports(corpus: Corpus, static: Path, signer: PageSigner) -> Iterator[Export]:

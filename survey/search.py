@@ -10,6 +10,7 @@ Terms are assigned to shards by a hash that static/search.js computes the same w
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -22,6 +23,7 @@ FIELD_WEIGHTS = {"title": 6, "authors": 5, "year": 3, "venue": 3, "topics": 3, "
 POSTING_SHARDS = 256
 CARDS_PER_SHARD = 25
 SNIPPET_CHARS = 320
+MAX_WEIGHT = 30  # a term's weight in one paper is capped, so a long summary cannot swamp a title
 STOPWORDS = frozenset(
     """a an and are as at be by can do does for from has have how in into is it its of on or our that the
     their this to via was we what when where which who why will with""".split()
@@ -38,6 +40,7 @@ def tokens(text: str) -> list[str]:
     return [t for t in _SPLIT.split(folded) if t and t not in STOPWORDS]
 
 
+@functools.cache  # tens of thousands of terms, hashed again by every build of a resident builder
 def shard_of(term: str) -> int:
     """A stable 32-bit hash of the term's code points; the same in static/search.js."""
     value = 0
@@ -100,7 +103,7 @@ def search_files(corpus: Corpus) -> dict[str, bytes]:
             for term in topic_terms[topic.id]:
                 weights[term] = weights.get(term, 0) + topic_weight
         for term, weight in weights.items():
-            postings[term] += (index, min(weight, 30))
+            postings[term] += (index, weight if weight < MAX_WEIGHT else MAX_WEIGHT)
     shards: dict[int, dict[str, list[int]]] = defaultdict(dict)
     for term in sorted(postings):
         shards[shard_of(term)][term] = postings[term]
