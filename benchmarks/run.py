@@ -78,7 +78,7 @@ def served_edits(project: Path, times: int) -> tuple[float, float, float]:
         paper = project / "content/papers/p000001.yaml"
         runs = []
         for number in range(times):
-            time.sleep(1)  # the builder saves its cache after the page is served: let it finish
+            time.sleep(3)  # after serving the page, the builder saves its cache: an edit a few seconds on
             marker = f"Served{number}x"
             cpu_before, peak = tree_cpu(server.pid), 0
             paper.write_text(paper.read_text().replace("title: ", f"title: {marker} ", 1))

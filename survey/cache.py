@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = Path(".survey-cache")
-FORMAT = 7  # bump when cached objects change shape
-KINDS = ("papers", "references", "pages", "links")
+FORMAT = 8  # bump when cached objects change shape
+KINDS = ("papers", "references", "pages", "links", "fragments")
 CODE = Path(__file__).resolve().parent  # the generator's own code is an input of every build
 
 
@@ -64,8 +64,6 @@ class Resident:
     entries: dict[str, dict[str, Any]] | None = None  # as saved in cache.pickle
     written: tuple[int, int] = (0, 0)  # size and modification time of cache.pickle when saved
     papers: dict[str, Any] = field(default_factory=dict)  # cache key -> the paper parsed from it
-    fragments: dict[tuple, Any] = field(default_factory=dict)  # see render.Fragments
-    fragments_shell: str = ""  # the shell signature the fragments were made under
 
 
 class BuildCache:

@@ -119,7 +119,9 @@ def build(
             stats = commit(out, [result.staged for result in results], names, kept, first)
             if committed:
                 committed(stats)
-    state = {"key": output.key, "folders": folder_times(out, names), "files": len(names)}
+    before = last.get("folders") if use_cache and output.intact else None  # checked at the start
+    folders = folder_times(out, names, before, stats.touched)
+    state = {"key": output.key, "folders": folders, "files": len(names)}
     cache.save(stamp, state if use_cache else {})
     return stats
 

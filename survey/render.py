@@ -133,17 +133,18 @@ class Fragments:
 
     The same list item recurs on the paper's topic, author, year and venue pages and on "what's
     new"; its markup depends only on the paper, the macro's options and the way back to the site
-    root. With the cache, pieces are keyed by the paper's content hash, and a resident builder
-    (survey serve) keeps them from build to build for as long as the shell signature (templates,
-    code, topic tree) is the same: after an edit, only the edited paper's pieces are made again.
+    root. With the cache, pieces are keyed by the paper's content hash and kept from build to build
+    for as long as the shell signature (templates, code, topic tree) is the same: after an edit,
+    only the edited paper's pieces are made again, and "what's new" and the papers table, which
+    list every paper, are mostly joined from kept pieces.
     """
 
     def __init__(self, env: jinja2.Environment, signer: PageSigner, kept: dict | None = None) -> None:
         self.env = env
         self.tokens = signer.tokens if signer.shell else {}
         self.keep = kept is not None and bool(self.tokens)
-        self.made: dict[tuple, Markup] = kept if kept is not None and self.keep else {}
-        self.new: dict[tuple, Markup] = {}  # made in this process, for a resident builder to keep
+        self.made: dict[tuple, str] = kept if kept is not None and self.keep else {}
+        self.new: dict[tuple, str] = {}  # made in this process, for the cache
         self.modules: dict[str, Any] = {}
         env.globals["remembered_item"] = self.item
         env.globals["remembered_row"] = self.row
@@ -168,10 +169,11 @@ class Fragments:
         if found is None:
             if root not in self.modules:
                 self.modules[root] = self.env.get_template("macros/papers.html").make_module({"root": root})
-            found = self.made[key] = Markup(getattr(self.modules[root], macro)(paper, *options))
+            # kept as plain text: a Markup pickles (into the cache, from a worker) far slower
+            found = self.made[key] = str(getattr(self.modules[root], macro)(paper, *options))
             if self.keep:
                 self.new[key] = found
-        return found
+        return Markup(found)
 
 
 def author_list(paper: Paper, limit: int = 0) -> str:
@@ -204,7 +206,7 @@ class Rendered:
     names: list[str] = field(default_factory=list)  # every output path this worker accounted for
     kept: int = 0
     signatures: dict[str, str] = field(default_factory=dict)
-    fragments: dict[tuple, Markup] = field(default_factory=dict)  # for a resident builder to keep
+    fragments: dict[tuple, str] = field(default_factory=dict)  # made here, for the cache
     failure: tuple[str, int, str] | None = None
 
 
@@ -333,17 +335,15 @@ def render_site(
             cache.put("pages", key, signature)
     if job.fragments.keep:
         keep_fragments(job.fragments.made, results, signer)
+        cache.put("fragments", signer.shell, job.fragments.made)
     return results
 
 
 def kept_fragments(cache: BuildCache, signer: PageSigner) -> dict | None:
-    """The fragments a resident builder kept, if they were made under this build's shell."""
-    resident = cache.resident
-    if resident is None or not signer.shell:
+    """The fragments the last build kept, if they were made under this build's shell signature."""
+    if not signer.shell:
         return None
-    if resident.fragments_shell != signer.shell:
-        resident.fragments, resident.fragments_shell = {}, signer.shell
-    return resident.fragments
+    return dict(cache.get("fragments", signer.shell) or {})
 
 
 def keep_fragments(kept: dict, results: list[Rendered], signer: PageSigner) -> None:

@@ -9,9 +9,11 @@ after a successful build and shows the `path:line` errors of a failed one; the s
 from __future__ import annotations
 
 import functools
+import gc
 import io
 import json
 import multiprocessing
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -112,8 +114,9 @@ class Builder:
     its own (forking a process that runs threads is unsafe), and it keeps what each build loaded
     (cache.Resident): a rebuild skips the imports, reading the cache back and unpickling every
     paper. It writes to the terminal itself; the server hears back as soon as the new site is in
-    place, before the cache is saved, and reloads the open pages then. Where processes cannot be
-    forked, builds run in the server's process: the first on every core, later ones in one.
+    place, before the cache is saved, and reloads the open pages then. On other systems than
+    Linux, builds run in the server's process (still keeping what they loaded): the first on
+    every core, later ones in one.
     """
 
     def __init__(self, content: Path, output: Path, stdout: TextIO, stderr: TextIO) -> None:
@@ -121,7 +124,7 @@ class Builder:
         self.resident = Resident()
         self.builds = 0
         self.process: BaseProcess | None = None
-        if "fork" in multiprocessing.get_all_start_methods():
+        if sys.platform.startswith("linux"):  # forking is safe there (see parallel.worker_count)
             context = multiprocessing.get_context("fork")
             self.requests, theirs = context.Pipe()
             stdout.flush(), stderr.flush()  # or the process would write out our buffered text again
@@ -171,6 +174,9 @@ class Builder:
                     answer(self._build_here(workers=0, told=lambda: answer([])))
                     if not self.resident.papers:  # nothing was built: read the corpus in now
                         warm_up(self.content, self.resident)
+                    # The last corpus is garbage now, full of reference cycles: collect it while
+                    # idle, or the next build would freeze it with its own (parallel.frozen_heap).
+                    gc.collect()
                 except Exception:  # a bug: say so, answer, and stay up for the next edit
                     traceback.print_exc(file=self.stderr)
                     self.stderr.flush()

@@ -28,6 +28,8 @@ class WriteStats:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
+    # folders whose contents changed (with their parents), or None when every folder may have
+    touched: set[str] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -103,31 +105,49 @@ def commit(
         return WriteStats(written=sum(len(part.paths) for part in staged))
     out.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(out)
-    stats = WriteStats(unchanged=kept + sum(part.unchanged for part in staged))
+    stats = WriteStats(unchanged=kept + sum(part.unchanged for part in staged), touched={""})
     for part in staged:
         for relative in part.paths:
             folder, name = os.path.split(os.path.join(out, relative))
             os.replace(os.path.join(folder, STAGED + name), os.path.join(folder, name))
             stats.written += 1
+            stats.touched |= _with_parents(relative)  # staging may have made new folders
     for relative in sorted(previous - names):
         stale = out / relative
         if stale.is_file():
             stale.unlink()
             stats.removed += 1
+            stats.touched |= _with_parents(relative)
             _remove_empty_parents(stale.parent, out)
     _write_manifest(out, names)
     return stats
 
 
-def folder_times(out: Path, names: set[str]) -> dict[str, int]:
+def _with_parents(relative: str) -> set[str]:
+    """The folders from the output's root down to the one holding `relative` ("" is the root)."""
+    parts = relative.split("/")[:-1]
+    return {"/".join(parts[:depth]) for depth in range(len(parts) + 1)}
+
+
+def folder_times(
+    out: Path, names: set[str], before: dict[str, int] | None = None, touched: set[str] | None = None
+) -> dict[str, int]:
     """The modification time of every folder holding an output file, taken after a build.
 
     Removing a file from a folder (or adding one) changes the folder's time, so comparing these
     times tells whether anyone touched the output since, with one look per folder instead of one
-    per file.
+    per file. Given the times `before` the build (checked then) and the folders it `touched`, only
+    those are looked at again. A time missed here would only make the next build check each file.
     """
     folders = {os.path.dirname(name) for name in names} | {""}
-    return {folder: os.stat(os.path.join(out, folder)).st_mtime_ns for folder in folders}
+    if before is None or touched is None:
+        touched = folders
+    return {
+        folder: before[folder]
+        if before is not None and folder not in touched and folder in before
+        else os.stat(os.path.join(out, folder)).st_mtime_ns
+        for folder in folders
+    }
 
 
 def discard(out: Path) -> None:

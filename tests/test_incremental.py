@@ -14,6 +14,7 @@ from test_cli import run, snapshot
 
 from survey.cache import Resident
 from survey.cli import run_build
+from survey.write import folder_times, read_manifest
 
 
 @pytest.fixture
@@ -105,6 +106,27 @@ def test_no_change_rebuild_writes_nothing_and_uses_the_cache(maintainer: Path) -
     _, out = incremental(maintainer)
     assert " 0 written" in out and " 0 removed" in out
     assert (maintainer / ".survey-cache/cache.pickle").is_file()
+
+
+def test_folder_times_kept_after_edits_are_those_on_disk(maintainer: Path) -> None:
+    """After an edit only the folders it touched are looked at again; the rest must still hold."""
+    papers = maintainer / "content/papers"
+    edits = [
+        lambda: (papers / "new2024paper.yaml").write_text(
+            "title: A New Paper\nauthors: [Ada Lovelace]\nyear: 2024\ntopics: [sl]\n"
+            "summary: Added later. It is new.\nadded: 2026-02-01\n"
+        ),
+        lambda: (papers / "new2024paper.yaml").unlink(),
+    ]
+    incremental(maintainer)
+    for edit in edits:
+        edit()
+        incremental(maintainer)
+        state = pickle.loads((maintainer / ".survey-cache/state.pickle").read_bytes())["data"]
+        site = maintainer / "site"
+        assert state["output"]["folders"] == folder_times(site, read_manifest(site))
+        _, out = incremental(maintainer)
+        assert " 0 written" in out
 
 
 @pytest.mark.parametrize("edit_an_input", [False, True])
