@@ -129,6 +129,9 @@ class Relation:
     paper: Paper
 
 
+LINKS = frozenset(["topics", "authors", "venue_ref", "relations", "same_authors", "related", "newest_rank"])
+
+
 @dataclass(eq=False)  # identity: the corpus links objects, it never compares copies
 class Paper:
     key: str
@@ -170,11 +173,15 @@ class Paper:
     search_card: bytes = field(default=b"", repr=False)  # the search result card
 
     def __getstate__(self) -> dict:
-        # The cache unpickles papers by the ten thousand: a Path is slow to unpickle, its text quick.
-        return {**self.__dict__, "path": str(self.path)}
+        """The paper as parsed, for the cache: its links belong to one build (and would drag the
+        whole linked corpus along); its path as text, which unpickles far quicker than a Path."""
+        state = {name: value for name, value in self.__dict__.items() if name not in LINKS}
+        state["path"] = str(self.path)
+        return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state, path=Path(state["path"]))
+        self.unlink()
 
     def unlink(self) -> None:
         """Forget the links of an earlier build, so this paper can be linked again."""

@@ -8,7 +8,6 @@ relations) belong to validate.py, which runs on the linked corpus.
 from __future__ import annotations
 
 import os
-import pickle
 import re
 import sys
 from dataclasses import dataclass
@@ -52,8 +51,6 @@ def load_papers(
     cache = cache or BuildCache(None)
     where = f"{Path.cwd()}|{folder}"  # cached papers are keyed by where they were read and their bytes
     loaded: dict[str, LoadedPaper | None] = {}
-    keys: dict[str, str] = {}  # file name -> cache key, for what a resident builder remembers
-    remembered = cache.resident.papers if cache.resident else {}
     to_parse: list[tuple[Path, str]] = []
     for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
         suffix = os.path.splitext(entry.name)[1]
@@ -62,16 +59,13 @@ def load_papers(
         if suffix != ".yaml" or not entry.is_file():
             continue
         source = cache.files.of(entry.path) if cache.enabled else ""
-        key = keys[entry.name] = f"{where}|{entry.name}|{source}"
-        stored = cache.get("papers", key) if cache.enabled else None
+        stored = cache.get("papers", f"{where}|{entry.name}|{source}") if cache.enabled else None
         if stored is None:
             loaded[entry.name] = None  # keeps the file's place in order until it is parsed
             to_parse.append((Path(entry.path), source))
-        elif key in remembered:  # parsed by this process for an earlier build: only its links go
-            loaded[entry.name] = remembered[key]
-            remembered[key].paper.unlink()
-        else:  # written by this program; its path was stored with it (a Path costs time to make)
-            loaded[entry.name] = pickle.loads(stored)
+        else:  # from the cache file, or linked by this process's last build (survey serve's builder)
+            stored.paper.unlink()
+            loaded[entry.name] = stored
     parts = split_work(
         lambda index, count, tick: _parse_share(share(to_parse, index, count), report.root, tick),
         worker_count(workers, len(to_parse)),
@@ -82,17 +76,13 @@ def load_papers(
         for path, source, paper, diagnostics in part:
             report.diagnostics.extend(diagnostics)
             loaded[path.name] = paper
-            if paper is not None and cache.enabled and not diagnostics:
-                stored = pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL)
-                cache.put("papers", f"{where}|{path.name}|{source}", stored)
-    papers = [paper for paper in loaded.values() if paper is not None]
-    if cache.resident:
-        cache.resident.papers = {
-            key: item for name, item in loaded.items() if item and (key := keys[name]) in cache.used["papers"]
-        }
-    for item in papers:  # the same few keys in every paper: one copy of each (unpickling made new ones)
-        item.paper.lines = {sys.intern(key): line for key, line in item.paper.lines.items()}
-    return papers
+            if paper is None:
+                continue
+            # the same few keys in every paper: one copy of each (the cache then stores one too)
+            paper.paper.lines = {sys.intern(key): line for key, line in paper.paper.lines.items()}
+            if cache.enabled and not diagnostics:
+                cache.put("papers", f"{where}|{path.name}|{source}", paper)
+    return [paper for paper in loaded.values() if paper is not None]
 
 
 def _parse_share(

@@ -127,7 +127,7 @@ def build(
 
 
 def warm_up(content_dir: Path, resident: Resident) -> None:
-    """Read into `resident` what the next build would have to read back: the cache and the papers.
+    """Read into `resident` what the next build would have to read back: the cache, papers and all.
 
     survey serve's builder does this while it waits, when its first build had nothing to do.
     """

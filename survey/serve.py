@@ -8,6 +8,8 @@ after a successful build and shows the `path:line` errors of a failed one; the s
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import gc
 import io
@@ -172,17 +174,35 @@ class Builder:
 
                 try:
                     answer(self._build_here(workers=0, told=lambda: answer([])))
-                    if not self.resident.papers:  # nothing was built: read the corpus in now
+                    if self.resident.entries is None:  # nothing was built: read the cache in now
                         warm_up(self.content, self.resident)
-                    # The last corpus is garbage now, full of reference cycles: collect it while
-                    # idle, or the next build would freeze it with its own (parallel.frozen_heap).
-                    gc.collect()
+                    self._let_the_last_corpus_go()
                 except Exception:  # a bug: say so, answer, and stay up for the next edit
                     traceback.print_exc(file=self.stderr)
                     self.stderr.flush()
                     answer(["survey serve: the build crashed; see the terminal"])
         except (EOFError, KeyboardInterrupt):  # the server stopped
             return
+
+    def _let_the_last_corpus_go(self) -> None:
+        """Free the last build's linked corpus while waiting for the next edit.
+
+        The papers kept for the next build still point into it (their topics, authors and
+        relations), and it is full of reference cycles: unlinked and collected now, or the next
+        build would hold two corpora and freeze the old one with its own (parallel.frozen_heap).
+        The memory freed goes back to the system, or the forked workers of the next build would
+        start from a larger process.
+        """
+        for item in (self.resident.entries or {}).get("papers", {}).values():
+            item.paper.unlink()
+        gc.collect()
+        release_free_memory()
+
+
+def release_free_memory() -> None:
+    """Hand free memory back to the system (glibc's malloc_trim; nothing elsewhere)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class Tee(io.TextIOBase):

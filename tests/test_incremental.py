@@ -98,7 +98,7 @@ def test_a_resident_builder_equals_cold_after_edits_failures_and_other_builds(ma
             paper.write_text(mended)
         built, _ = incremental(maintainer, resident)
         assert_equals_cold(maintainer, built)
-    assert resident.papers and resident.entries  # it did keep them
+    assert resident.entries and resident.entries["papers"]  # it did keep them
 
 
 def test_no_change_rebuild_writes_nothing_and_uses_the_cache(maintainer: Path) -> None:
