@@ -73,15 +73,15 @@ def load_papers(
         len(to_parse),
     )
     for part in parts:
-        for path, source, paper, diagnostics in part:
+        for path, source, item, diagnostics in part:
             report.diagnostics.extend(diagnostics)
-            loaded[path.name] = paper
-            if paper is None:
+            loaded[path.name] = item
+            if item is None:
                 continue
             # the same few keys in every paper: one copy of each (the cache then stores one too)
-            paper.paper.lines = {sys.intern(key): line for key, line in paper.paper.lines.items()}
+            item.paper.lines = {sys.intern(key): line for key, line in item.paper.lines.items()}
             if cache.enabled and not diagnostics:
-                cache.put("papers", f"{where}|{path.name}|{source}", paper)
+                cache.put("papers", f"{where}|{path.name}|{source}", item)
     return [paper for paper in loaded.values() if paper is not None]
 
 
