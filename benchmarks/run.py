@@ -9,8 +9,8 @@ For each N: a deterministic synthetic corpus (benchmarks/generate.py), then
   hugo          the same papers as a Hugo site (benchmarks/hugo_site.py), if `hugo` is installed
 each with wall time, CPU time (user and system, all processes) and peak memory (all processes of
 the run together, sampled every 50 ms from /proc). With --repeat K each is run K times and the
-median is shown (the peak is the largest). Prints a Markdown table, and first how long a fixed
-loop of Python took: this machine's speed drifts, so compare runs made at the same speed.
+median is shown (the peak is the largest). Prints a Markdown table, and before and after it how long
+a fixed loop of Python took: this machine's speed drifts, so compare runs made at the same speed.
 """
 
 from __future__ import annotations
@@ -202,6 +202,7 @@ def main() -> None:
     for n in sizes:
         for name, seconds, peak, cpu in bench(n, times):
             print(f"| {n:,} | {name} | {seconds:.2f} | {peak:.0f} | {cpu:.2f} |", flush=True)
+    print(f"\nThe same loop took {machine_speed():.2f} s after the last run.")
 
 
 if __name__ == "__main__":
