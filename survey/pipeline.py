@@ -126,12 +126,12 @@ def build(
     return stats
 
 
-def warm_up(content_dir: Path, resident: Resident) -> None:
+def warm_up(resident: Resident) -> None:
     """Read into `resident` what the next build would have to read back: the cache, papers and all.
 
     survey serve's builder does this while it waits, when its first build had nothing to do.
     """
-    from survey.papers import load_papers
-    from survey.render import render_site  # noqa: F401  (imported now, not at the first edit)
+    from survey.papers import load_papers  # noqa: F401  (imported now, not at the first edit)
+    from survey.render import render_site  # noqa: F401
 
-    load_papers(content_dir, Report(), BuildCache(CACHE_DIR, resident))
+    BuildCache(CACHE_DIR, resident).known("papers")  # reading any entry reads them all in

@@ -175,7 +175,7 @@ class Builder:
                 try:
                     answer(self._build_here(workers=0, told=lambda: answer([])))
                     if self.resident.entries is None:  # nothing was built: read the cache in now
-                        warm_up(self.content, self.resident)
+                        warm_up(self.resident)
                     self._let_the_last_corpus_go()
                 except Exception:  # a bug: say so, answer, and stay up for the next edit
                     traceback.print_exc(file=self.stderr)

@@ -14,6 +14,7 @@ from test_cli import run, snapshot
 
 from survey.cache import Resident
 from survey.cli import run_build
+from survey.pipeline import warm_up
 from survey.write import folder_times, read_manifest
 
 
@@ -106,6 +107,18 @@ def test_no_change_rebuild_writes_nothing_and_uses_the_cache(maintainer: Path) -
     _, out = incremental(maintainer)
     assert " 0 written" in out and " 0 removed" in out
     assert (maintainer / ".survey-cache/cache.pickle").is_file()
+
+
+def test_a_builder_warmed_up_after_a_build_elsewhere_equals_cold(maintainer: Path) -> None:
+    """survey serve's builder reads the cache in when its first build had nothing to do."""
+    incremental(maintainer)
+    resident = Resident()
+    warm_up(resident)
+    assert resident.entries and resident.entries["papers"]
+    paper = maintainer / "content/papers/christiano2017deep.yaml"
+    paper.write_text(paper.read_text().replace("Preferences}", "Preferences, Warmed}"))
+    built, _ = incremental(maintainer, resident)
+    assert_equals_cold(maintainer, built)
 
 
 def test_folder_times_kept_after_edits_are_those_on_disk(maintainer: Path) -> None:
