@@ -142,8 +142,8 @@ class Fragments:
     def __init__(self, env: jinja2.Environment, signer: PageSigner, kept: dict | None = None) -> None:
         self.env = env
         self.tokens = signer.tokens if signer.shell else {}
-        self.keep = kept is not None and bool(self.tokens)
-        self.made: dict[tuple, str] = kept if kept is not None and self.keep else {}
+        self.keep = kept is not None  # only with the cache, which gives pieces to keep (kept_fragments)
+        self.made: dict[tuple, str] = kept if kept is not None else {}
         self.new: dict[tuple, str] = {}  # made in this process, for the cache
         self.modules: dict[str, Any] = {}
         env.globals["remembered_item"] = self.item
