@@ -140,11 +140,11 @@ def folder_times(
     those are looked at again. A time missed here would only make the next build check each file.
     """
     folders = {os.path.dirname(name) for name in names} | {""}
-    if before is None or touched is None:
-        touched = folders
+    if before is None or touched is None:  # every folder is looked at
+        before, touched = {}, set()
     return {
         folder: before[folder]
-        if before is not None and folder not in touched and folder in before
+        if folder in before and folder not in touched
         else os.stat(os.path.join(out, folder)).st_mtime_ns
         for folder in folders
     }
