@@ -138,7 +138,7 @@ class BuildCache:
             if self._resident_entries_current():
                 assert self.resident and self.resident.entries is not None
                 # copies: what this build adds must not outlive it unless it is saved
-                self.entries = {kind: dict(found) for kind, found in self.resident.entries.items()}
+                self.entries = _copies(self.resident.entries)
                 return
             assert self.folder is not None
             written = _size_and_time(self.folder / "cache.pickle")  # before reading: a later write shows
@@ -146,7 +146,7 @@ class BuildCache:
             if stored and stored["code"] == self._code:
                 self.entries = stored["entries"]
                 if self.resident:  # what the file holds, for this process's next build
-                    self.resident.entries = {kind: dict(found) for kind, found in self.entries.items()}
+                    self.resident.entries = _copies(self.entries)
                     self.resident.written = written
 
     def _resident_entries_current(self) -> bool:
@@ -177,6 +177,11 @@ class BuildCache:
         with open(temp, "wb") as file:  # written as it is pickled, never held whole in memory
             pickle.dump({"format": FORMAT, "data": data}, file, protocol=pickle.HIGHEST_PROTOCOL)
         temp.replace(self.folder / name)
+
+
+def _copies(entries: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """New dicts of the same entries: what one side adds is not seen by the other."""
+    return {kind: dict(found) for kind, found in entries.items()}
 
 
 def _size_and_time(path: Path) -> tuple[int, int]:
