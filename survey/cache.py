@@ -63,6 +63,8 @@ class Resident:
 
     entries: dict[str, dict[str, Any]] | None = None  # as saved in cache.pickle
     written: tuple[int, int] = (0, 0)  # size and modification time of cache.pickle when saved
+    # search.KeptIndex: the search postings of the last build (checked against the papers, not the file)
+    search: Any = None
 
 
 class BuildCache:

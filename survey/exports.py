@@ -7,6 +7,7 @@ history of its file; papers with neither are left out of the feeds.
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import date
 from typing import Any
@@ -135,9 +136,17 @@ def feed_dates(corpus: Corpus) -> dict[str, date]:
     return dates
 
 
-def newest(papers: list[Paper], dates: dict[str, date], limit: int = FEED_LIMIT) -> list[tuple[Paper, date]]:
+def newest(papers: list[Paper], dates: dict[str, date]) -> list[tuple[Paper, date]]:
+    """Every dated paper with its date, the last added first."""
     dated = [(p, dates[p.key]) for p in papers if p.key in dates]
-    return sorted(dated, key=lambda item: (item[1], item[0].year, item[0].key), reverse=True)[:limit]
+    return sorted(dated, key=lambda item: (item[1], item[0].year, item[0].key), reverse=True)
+
+
+def newest_among(added: list[tuple[Paper, date]], papers: list[Paper], limit: int = FEED_LIMIT) -> list:
+    """The first `limit` entries of `added` (as `newest` orders them) whose paper is one of `papers`:
+    the corpus is sorted once, not once per feed."""
+    wanted = {id(paper) for paper in papers}
+    return list(itertools.islice((item for item in added if id(item[0]) in wanted), limit))
 
 
 def absolute(corpus: Corpus, path: str) -> str:

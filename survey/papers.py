@@ -1,8 +1,8 @@
 """Paper files: content/papers/<key>.yaml -> Paper, merging a pasted BibTeX entry.
 
 Checks the shape of each file (schema.py) and what is needed to build a Paper at all
-(title, authors, year). Rules across papers (duplicates, unknown topics, dangling
-relations) belong to validate.py, which runs on the linked corpus.
+(title, authors, year), then validate.py's rules on the paper's own fields. Rules across papers
+(duplicates, unknown topics, dangling relations) run later, in validate.py, on the linked corpus.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from survey.parallel import Tick, share, split_work, ticking, worker_count
 from survey.read import BibEntry, LineDict, flat_lines, read_bibtex, read_yaml
 from survey.schema import check_shape
 from survey.search import card, own_terms
+from survey.validate import check_own_fields
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ET_AL = "others"
@@ -203,6 +204,7 @@ def _build(key: str, path: Path, fields: dict, lines: dict, report: Report) -> L
     paper.bibtex, paper.csl_json = bibtex_entry(paper), compact_json(csl_item(paper)).encode()
     paper.data_json = compact_json(paper_data(paper)).encode()
     paper.search_terms, paper.search_card = own_terms(paper), compact_json(card(paper)).encode()
+    check_own_fields(paper, report)
     references = [(ref, summary_line + ref.line_offset) for ref in rendered.references]
     return LoadedPaper(paper, references)
 

@@ -25,10 +25,12 @@ from survey.cache import BuildCache
 from survey.cite import entry_type, formatted_references, is_preprint
 from survey.diagnostics import TemplateFailure
 from survey.exports import (
+    FEED_LIMIT,
     absolute,
     corpus_files,
     feed_dates,
     newest,
+    newest_among,
     paper_citation_files,
     topic_citation_files,
 )
@@ -36,7 +38,7 @@ from survey.markup import relink
 from survey.model import Author, Corpus, Paper, Topic, slugify
 from survey.parallel import Tick, next_free, split_work, ticking, worker_count
 from survey.progress import Progress, no_progress
-from survey.search import search_files
+from survey.search import KeptIndex, search_files
 from survey.signatures import PageSigner, shell_signature
 from survey.write import Staged, Stager, discard
 
@@ -192,7 +194,8 @@ class Export:
 
     paths: tuple[str, ...]
     make: Callable[[], dict[str, bytes]]
-    signature: str = ""
+    # what the files are made from, for their signature (made in the worker that runs the export)
+    signed: tuple[str, list[Paper]] | None = None
 
 
 Task = Page | Export
@@ -272,7 +275,7 @@ class Job:
     def signature(self, task: Task) -> str:
         if isinstance(task, Page):
             return self.signer.page(task.template, task.context)
-        return task.signature
+        return self.signer.export(*task.signed) if task.signed else ""
 
 
 def render_site(
@@ -298,7 +301,7 @@ def render_site(
     signer = PageSigner(corpus, shell, references)
     # The longest tasks first (see next_free): the exports made from the whole corpus (they have no
     # paths known up front), then the pages, which pages() yields whole-corpus ones first.
-    exported = list(exports(corpus, static, signer))
+    exported = list(exports(corpus, static, kept_search_files(corpus, cache)))
     tasks: list[Task] = [
         *(task for task in exported if not task.paths),
         *pages(corpus, feed_dates(corpus), references),
@@ -355,20 +358,35 @@ def keep_fragments(kept: dict, results: list[Rendered], signer: PageSigner) -> N
         del kept[key]
 
 
-def exports(corpus: Corpus, static: Path, signer: PageSigner) -> Iterator[Export]:
-    """Every file that is not a page: per-paper and per-topic citations, corpus-wide data, static files."""
+def kept_search_files(corpus: Corpus, cache: BuildCache) -> dict[str, bytes] | None:
+    """The search files, made here from the postings a long-running builder kept, or None.
+
+    Made before the workers start, so that the postings this build leaves are kept in the builder.
+    """
+    resident = cache.resident
+    if resident is None:
+        return None
+    if resident.search is None:
+        resident.search = KeptIndex()
+    return resident.search.files(corpus)
+
+
+def exports(corpus: Corpus, static: Path, search: dict[str, bytes] | None = None) -> Iterator[Export]:
+    """Every file that is not a page: per-paper and per-topic citations, corpus-wide data, static files.
+
+    `search` is the search files when they are already made (see kept_search_files).
+    """
     for paper in corpus.papers:
         base = paper.page_url.removesuffix("index.html")
         paths = tuple(base + f"{paper.key}.{ext}" for ext in ("bib", "json", "ris"))
-        signed = signer.export(paper.key, [paper])
-        yield Export(paths, functools.partial(paper_citation_files, paper, paths), signed)
+        yield Export(paths, functools.partial(paper_citation_files, paper, paths), (paper.key, [paper]))
     for topic in corpus.topics:
         base = topic.url.removesuffix("index.html")
         paths = (base + f"{topic.id}.bib", base + f"{topic.id}.json")
-        signed = signer.export(topic.id, topic.all_papers)
-        yield Export(paths, functools.partial(topic_citation_files, topic, paths), signed)
+        made = functools.partial(topic_citation_files, topic, paths)
+        yield Export(paths, made, (topic.id, topic.all_papers))
     yield Export((), functools.partial(corpus_files, corpus))
-    yield Export((), functools.partial(search_files, corpus))
+    yield Export((), search.copy if search is not None else functools.partial(search_files, corpus))
     yield Export((), functools.partial(_static_files, static))
 
 
@@ -419,14 +437,12 @@ def _static_files(static: Path) -> dict[str, bytes]:
 def pages(corpus: Corpus, dates: dict[str, date], references: dict[str, dict[str, str]]) -> Iterator[Page]:
     yield Page("index.html", "index.html", home_context(corpus))
     yield Page("404.html", "404.html", {})
-    yield Page(
-        "new/index.html", "new.html", {"entries": newest(corpus.papers, dates, limit=len(corpus.papers))}
-    )
-    yield feed_page("feed.xml", corpus.config.title, corpus.papers, dates)
+    added = newest(corpus.papers, dates)
+    yield Page("new/index.html", "new.html", {"entries": added})
+    yield feed_page("feed.xml", corpus.config.title, added[:FEED_LIMIT])
     for root in corpus.roots:
-        yield feed_page(
-            f"topics/{root.id}/feed.xml", f"{root.title} · {corpus.config.title}", root.all_papers, dates
-        )
+        entries = newest_among(added, root.all_papers)
+        yield feed_page(f"topics/{root.id}/feed.xml", f"{root.title} · {corpus.config.title}", entries)
     yield Page("robots.txt", "robots.txt", {})
     if corpus.config.base_url:
         yield Page("sitemap.xml", "sitemap.xml", {"paths": sitemap_paths(corpus)})
@@ -466,8 +482,7 @@ def author_details(author: Author) -> dict[str, Any]:
     return {"coauthors": coauthors(author)}
 
 
-def feed_page(path: str, title: str, papers: list[Paper], dates: dict[str, date]) -> Page:
-    entries = newest(papers, dates)
+def feed_page(path: str, title: str, entries: list[tuple[Paper, date]]) -> Page:
     updated = max((day for _, day in entries), default=None)
     return Page(path, "feed.xml", {"feed_title": title, "entries": entries, "updated": updated})
 

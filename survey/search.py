@@ -94,34 +94,151 @@ def _script(call: str, *args: object) -> bytes:
 
 def search_files(corpus: Corpus) -> dict[str, bytes]:
     """{path: bytes} of every search file, all under search/."""
-    postings: dict[str, list[int]] = defaultdict(list)  # term -> [paper, weight, paper, weight, ...]
-    topic_terms = {topic.id: tokens(topic.title) for topic in corpus.topics}
-    topic_weight = FIELD_WEIGHTS["topics"]
-    for index, paper in enumerate(corpus.papers):  # in order, so each posting list comes out sorted
-        weights = _weights(paper.search_terms)
-        for topic in paper.topics:
-            for term in topic_terms[topic.id]:
+    return Postings.of(corpus).files(corpus)
+
+
+class KeptIndex:
+    """The postings of the last build, kept by a long-running builder (survey serve's), so that an
+    edit re-indexes only the papers it changed and re-encodes only the shards it touched."""
+
+    REINDEX_SHARE = 10  # when more than a tenth of the papers changed, indexing all again is quicker
+
+    def __init__(self) -> None:
+        self.last: Postings | None = None
+
+    def files(self, corpus: Corpus) -> dict[str, bytes]:
+        """The same files as search_files(corpus), from the last build's postings where they apply."""
+        last, sources = self.last, _sources(corpus)
+        changed = last.changed(corpus, sources) if last else None
+        if last is None or changed is None or len(changed) * self.REINDEX_SHARE > len(sources):
+            self.last = Postings.of(corpus, sources)
+        else:
+            last.update(changed, sources)
+        return self.last.files(corpus)
+
+
+Source = tuple[str, str, tuple[str, ...]]  # a paper's key, own search terms and topic ids, as indexed
+
+
+def _sources(corpus: Corpus) -> list[Source]:
+    return [(p.key, p.search_terms, tuple(t.id for t in p.topics)) for p in corpus.papers]
+
+
+class Postings:
+    """term -> [paper, weight, paper, weight, ...], papers by their place in corpus.papers, in order;
+    with the encoded postings shards, each term in the shard static/search.js looks it up in."""
+
+    def __init__(self, topics: dict[str, str], sources: list[Source]) -> None:
+        self.topics = topics  # {id: title} of every topic: a paper's topics add their titles' terms
+        self.topic_terms = {topic_id: tokens(title) for topic_id, title in topics.items()}
+        self.sources = sources
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        self.shard_terms: dict[int, set[str]] = defaultdict(set)
+        self.shards: dict[int, bytes] = {}
+        self.terms = ""  # every term, sorted, one per line
+
+    @classmethod
+    def of(cls, corpus: Corpus, sources: list[Source] | None = None) -> Postings:
+        made = cls({t.id: t.title for t in corpus.topics}, sources or _sources(corpus))
+        postings = made.postings
+        for index, source in enumerate(made.sources):  # in order, so each posting list comes out sorted
+            for term, weight in made.weights(source).items():
+                postings[term] += (index, weight)
+        for term in postings:
+            made.shard_terms[shard_of(term)].add(term)
+        made.shards = {number: made.encoded(number) for number in sorted(made.shard_terms)}
+        made.terms = "\n".join(sorted(postings))
+        return made
+
+    def weights(self, source: Source) -> dict[str, int]:
+        """The weight of each term in one paper: its own fields, then its topics' titles; capped."""
+        weights = _weights(source[1])
+        topic_weight = FIELD_WEIGHTS["topics"]
+        for topic_id in source[2]:
+            for term in self.topic_terms[topic_id]:
                 weights[term] = weights.get(term, 0) + topic_weight
-        for term, weight in weights.items():
-            postings[term] += (index, weight if weight < MAX_WEIGHT else MAX_WEIGHT)
-    shards: dict[int, dict[str, list[int]]] = defaultdict(dict)
-    for term in sorted(postings):
-        shards[shard_of(term)][term] = postings[term]
-    files = {
-        f"search/p/{number}.js": _script("postings", number, shard)
-        for number, shard in sorted(shards.items())
-    }
-    for start in range(0, len(corpus.papers), CARDS_PER_SHARD):
-        number = start // CARDS_PER_SHARD
-        cards = b",".join(p.search_card for p in corpus.papers[start : start + CARDS_PER_SHARD])
-        files[f"search/d/{number}.js"] = b"SurveySearch.cards(%d,[%s]);\n" % (number, cards)
-    meta = {
-        "papers": len(corpus.papers),
-        "cardsPerShard": CARDS_PER_SHARD,
-        "postingShards": POSTING_SHARDS,
-        "topics": {t.id: t.title for t in corpus.topics},
-        "terms": "\n".join(sorted(postings)),
-        "idfBase": math.log(len(corpus.papers) + 1),
-    }
-    files["search/terms.js"] = _script("terms", meta)
-    return files
+        return {term: weight if weight < MAX_WEIGHT else MAX_WEIGHT for term, weight in weights.items()}
+
+    def encoded(self, number: int) -> bytes:
+        terms = sorted(self.shard_terms[number])
+        return _script("postings", number, {term: self.postings[term] for term in terms})
+
+    def changed(self, corpus: Corpus, sources: list[Source]) -> list[int] | None:
+        """The places of the papers indexed differently now, or None if the papers or topics are
+        not the same ones in the same order (then every place may have moved)."""
+        same_topics = self.topics == {t.id: t.title for t in corpus.topics}
+        if not same_topics or [s[0] for s in sources] != [s[0] for s in self.sources]:
+            return None
+        return [
+            index for index, (new, old) in enumerate(zip(sources, self.sources, strict=True)) if new != old
+        ]
+
+    def update(self, changed: list[int], sources: list[Source]) -> None:
+        """Index the changed papers again, and re-encode only the shards whose terms they touched."""
+        touched: set[int] = set()
+        term_list_changed = False
+        for index in changed:
+            before, after = self.weights(self.sources[index]), self.weights(sources[index])
+            for term in before.keys() | after.keys():
+                if before.get(term) != after.get(term):
+                    term_list_changed |= self._set(term, index, after.get(term))
+                    touched.add(shard_of(term))
+        self.sources = sources
+        for number in touched:
+            if self.shard_terms[number]:
+                self.shards[number] = self.encoded(number)
+            else:  # its last term left
+                self.shards.pop(number, None)
+                del self.shard_terms[number]
+        if term_list_changed:
+            self.terms = "\n".join(sorted(self.postings))
+
+    def _set(self, term: str, index: int, weight: int | None) -> bool:
+        """Put (index, weight) in the term's posting list, or take the paper out when weight is None;
+        True when the term thereby joined or left the index."""
+        flat = self.postings.get(term)
+        joined = flat is None
+        if flat is None:
+            flat = self.postings[term] = []
+            self.shard_terms[shard_of(term)].add(term)
+        at = _pair_at(flat, index)
+        present = at < len(flat) and flat[at] == index
+        if weight is not None:
+            flat[at : at + 2 if present else at] = [index, weight]
+            return joined
+        if present:
+            del flat[at : at + 2]
+        if flat:
+            return False
+        del self.postings[term]
+        self.shard_terms[shard_of(term)].discard(term)
+        return not joined
+
+    def files(self, corpus: Corpus) -> dict[str, bytes]:
+        files = {f"search/p/{number}.js": self.shards[number] for number in sorted(self.shards)}
+        for start in range(0, len(corpus.papers), CARDS_PER_SHARD):
+            number = start // CARDS_PER_SHARD
+            cards = b",".join(p.search_card for p in corpus.papers[start : start + CARDS_PER_SHARD])
+            files[f"search/d/{number}.js"] = b"SurveySearch.cards(%d,[%s]);\n" % (number, cards)
+        meta = {
+            "papers": len(corpus.papers),
+            "cardsPerShard": CARDS_PER_SHARD,
+            "postingShards": POSTING_SHARDS,
+            "topics": self.topics,
+            "terms": self.terms,
+            "idfBase": math.log(len(corpus.papers) + 1),
+        }
+        files["search/terms.js"] = _script("terms", meta)
+        return files
+
+
+def _pair_at(flat: list[int], index: int) -> int:
+    """Where paper `index` is, or would go, in a posting list of (paper, weight) pairs sorted by paper."""
+    low, high = 0, len(flat) // 2
+    while low < high:
+        middle = (low + high) // 2
+        if flat[2 * middle] < index:
+            low = middle + 1
+        else:
+            high = middle
+    return 2 * low

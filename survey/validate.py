@@ -1,7 +1,9 @@
-"""Rules over the linked corpus: each rule a small function that reports what it finds.
+"""Rules over the corpus: each rule a small function that reports what it finds.
 
-Shape problems (types, unknown fields) were reported while reading; these are the rules
-that need the whole corpus: references resolve, nothing is duplicated, ids are well formed.
+Shape problems (types, unknown fields) are reported while reading. The rules on one paper's own
+fields (ids well formed, year in range, a real summary) run when its file is parsed
+(`check_own_fields`, from papers.py), so a file the cache already holds is not checked again; the
+rest need the linked corpus: references resolve, nothing is duplicated, every topic has papers.
 """
 
 from __future__ import annotations
@@ -67,13 +69,20 @@ def check_relations(paper: Paper, corpus: Corpus, report: Report) -> None:
                 )
 
 
-def check_year(paper: Paper, corpus: Corpus, report: Report) -> None:
+def check_own_fields(paper: Paper, report: Report) -> None:
+    """The rules on what the paper's file says alone. A paper that passed them passes them later too
+    (the last year allowed only grows), so the cache keeps only papers that passed."""
+    for rule in OWN_RULES:
+        rule(paper, report)
+
+
+def check_year(paper: Paper, report: Report) -> None:
     last = date.today().year + 1
     if not FIRST_YEAR <= paper.year <= last:
         report.error(paper.path, paper.line("year"), f"year {paper.year} is outside {FIRST_YEAR}-{last}")
 
 
-def check_identifiers(paper: Paper, corpus: Corpus, report: Report) -> None:
+def check_identifiers(paper: Paper, report: Report) -> None:
     if paper.arxiv and not (ARXIV_NEW.match(paper.arxiv) or ARXIV_OLD.match(paper.arxiv)):
         report.error(
             paper.path,
@@ -92,7 +101,7 @@ def check_identifiers(paper: Paper, corpus: Corpus, report: Report) -> None:
             report.error(paper.path, paper.line(name), f"{name} '{value}' must be an http(s) URL")
 
 
-def check_summary(paper: Paper, corpus: Corpus, report: Report) -> None:
+def check_summary(paper: Paper, report: Report) -> None:
     sentences = SENTENCE_END.findall(paper.summary_text)
     if len(sentences) < MIN_SUMMARY_SENTENCES:
         report.error(
@@ -102,13 +111,8 @@ def check_summary(paper: Paper, corpus: Corpus, report: Report) -> None:
         )
 
 
-PAPER_RULES: list[Callable[[Paper, Corpus, Report], None]] = [
-    check_topics,
-    check_summary,
-    check_relations,
-    check_year,
-    check_identifiers,
-]
+OWN_RULES: list[Callable[[Paper, Report], None]] = [check_summary, check_year, check_identifiers]
+PAPER_RULES: list[Callable[[Paper, Corpus, Report], None]] = [check_topics, check_relations]
 
 
 @functools.cache  # a long-running builder (survey serve) sees the same titles build after build

@@ -1,0 +1,73 @@
+"""The search index files, without a browser: a kept index, updated paper by paper, equals a fresh one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from survey.cache import BuildCache
+from survey.diagnostics import Report
+from survey.model import Corpus
+from survey.pipeline import load
+from survey.search import KeptIndex, search_files
+
+
+def loaded(project: Path) -> Corpus:
+    report = Report()
+    corpus = load(project / "content", report, cache=BuildCache(project / ".survey-cache"))
+    assert corpus is not None and report.ok, report.lines()
+    return corpus
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+@pytest.fixture
+def kept(monkeypatch: pytest.MonkeyPatch) -> KeptIndex:
+    # the fixture corpus is small: one changed paper must still be an update, not a new index
+    monkeypatch.setattr(KeptIndex, "REINDEX_SHARE", 0)
+    return KeptIndex()
+
+
+def test_a_kept_index_updated_through_edits_equals_a_fresh_one(project: Path, kept: KeptIndex) -> None:
+    papers = project / "content/papers"
+    assert kept.files(loaded(project)) == search_files(loaded(project))
+    first = kept.last
+    edits = [
+        # a word no other paper has joins the index, in a shard of its own
+        lambda: edit(papers / "ouyang2022training.yaml", "human feedback", "human feedback zyxwvut"),
+        # ... and leaves it again; another word changes weight (title and summary)
+        lambda: edit(papers / "ouyang2022training.yaml", "human feedback zyxwvut", "reward rankings"),
+        # a paper moves to another topic: its topic words change
+        lambda: edit(papers / "ouyang2022training.yaml", "topics: [rl]", "topics: [sl]"),
+        # two papers at once, one of them losing its summary words
+        lambda: (
+            edit(papers / "christiano2017deep.yaml", "year = {2017}", "year = {2018}"),
+            edit(papers / "muller2021bias.yaml", "A benchmark of conversations. It finds", "Nothing else. It finds"),
+        ),
+    ]
+    for number, change in enumerate(edits):
+        change()
+        corpus = loaded(project)
+        assert kept.files(corpus) == search_files(corpus), f"after edit {number}"
+        assert kept.last is first, f"edit {number} re-made the index instead of updating it"
+
+
+def test_new_papers_or_renamed_topics_make_a_new_index(project: Path, kept: KeptIndex) -> None:
+    kept.files(loaded(project))
+    first = kept.last
+    (project / "content/papers/zhang2024new.yaml").write_text(
+        "title: A Newer Paper\nauthors: [Ada Lovelace]\nyear: 2024\ntopics: [sl]\nsummary: New words here. They matter.\n"
+    )
+    corpus = loaded(project)
+    assert kept.files(corpus) == search_files(corpus)
+    assert kept.last is not first  # every later paper's place moved
+    second = kept.last
+    edit(project / "content/taxonomy.yaml", "title: RL-based methods", "title: Renamed methods")
+    corpus = loaded(project)
+    assert kept.files(corpus) == search_files(corpus)
+    assert kept.last is not second
