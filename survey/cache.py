@@ -65,6 +65,8 @@ class Resident:
     written: tuple[int, int] = (0, 0)  # size and modification time of cache.pickle when saved
     # search.KeptIndex: the search postings of the last build (checked against the papers, not the file)
     search: Any = None
+    # model.Corpus: the last build's linked corpus, when it passed validation (link.relink)
+    corpus: Any = None
 
 
 class BuildCache:

@@ -2,6 +2,9 @@
 
 Unresolvable references (an unknown topic, a dangling relation) are skipped here and
 reported by validate.py, so linking never fails.
+
+`relink` serves a long-running builder (survey serve's): when an edit changed nothing that linking
+reads but titles, the last build's corpus is kept and the edited papers take their old places.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from operator import attrgetter
 
 from survey.cache import BuildCache, digest
 from survey.model import (
+    LINKS,
     RELATION_LABELS,
     Author,
     Corpus,
@@ -60,6 +64,8 @@ def link(
     cache: BuildCache | None = None,
     workers: int = 1,
 ) -> Corpus:
+    for paper in papers:  # from the last build of a long-running builder, they may still be linked
+        paper.unlink()
     corpus = Corpus(config, content_dir, roots, list(walk(roots)), sorted(papers, key=lambda p: p.key))
     ranked = _rank_newest_first(corpus.papers)
     _link_topics(corpus)
@@ -67,18 +73,20 @@ def link(
     corpus.venues = _link_venues(corpus.papers)
     corpus.years = _link_years(corpus.papers)
     _link_relations(corpus.papers)
-    _link_neighbours(corpus.papers, cache, workers)
+    _link_neighbours(corpus, cache, workers)
     return corpus
 
 
-def _link_neighbours(papers: list[Paper], cache: BuildCache | None, workers: int) -> None:
+def _link_neighbours(corpus: Corpus, cache: BuildCache | None, workers: int) -> None:
     """Each paper's papers by the same authors, and related papers.
 
     Both depend only on the papers' keys, years, authors, topics, tags and relations, so an edit to
     anything else (a title, a summary, a link) reuses the lists of the previous build.
     """
+    papers = corpus.papers
     lines = (f"{p.key}|{p.year}|{p.author_names}|{p.topic_ids}|{p.tags}|{p.relation_keys}" for p in papers)
     shape = digest("\n".join(lines).encode())
+    corpus.neighbours_shape = shape
     stored = cache.get("links", shape) if cache else None
     by_key = {paper.key: paper for paper in papers}
     if stored is None:
@@ -234,3 +242,95 @@ def _related(
             score = 2 * len(topics & other_topics) + len(tags & other_tags)
             scored.append((-score, -other.year, key, other))
     return [item[-1] for item in heapq.nsmallest(RELATED_LIMIT, scored, key=lambda item: item[:3])]
+
+
+RELINK_LIMIT = 100  # edited papers swapped in one by one; beyond that, linking all again is as quick
+
+
+def relink(
+    last: Corpus, config: SiteConfig, roots: list[Topic], papers: list[Paper], cache: BuildCache | None = None
+) -> list[Paper] | None:
+    """Put edited papers in the places of their old versions in `last`, the previous build's corpus;
+    the papers swapped in, or None (and `last` untouched) when the edit needs linking from scratch.
+
+    That is when a paper was added or removed, the topic tree changed, or an edited paper changed
+    anything linking reads but its title: its authors, year, venue, topics, tags or relations. A
+    new title only moves the paper within the newest-first lists it is on. The papers not edited
+    are the very objects `last` holds (survey serve's builder keeps them between builds).
+    """
+    if len(papers) != len(last.papers) or _topic_shapes(list(walk(roots))) != _topic_shapes(last.topics):
+        return None
+    swaps = []
+    for new, old in zip(sorted(papers, key=lambda p: p.key), last.papers, strict=True):
+        if new is not old:
+            if new.key != old.key or _link_shape(new) != _link_shape(old):
+                return None
+            swaps.append((old, new))
+    if len(swaps) > RELINK_LIMIT:
+        return None
+    last.config = config
+    for old, new in swaps:
+        _swap(last, old, new)
+    if any(old.title != new.title for old, new in swaps):
+        _rank_newest_first(last.papers)
+        for _, new in swaps:
+            _reorder_lists_of(last, new)
+    _swap_neighbours(last, {id(old): new for old, new in swaps})
+    last.__dict__.pop("paper_by_key", None)  # made again when next asked for
+    if cache:
+        cache.get("links", last.neighbours_shape)  # still this build's: keep it in the cache
+    return [new for _, new in swaps]
+
+
+def _link_shape(paper: Paper) -> tuple:
+    """What linking reads from a paper, but its key and title."""
+    return (paper.year, paper.author_names, paper.venue, paper.topic_ids, paper.tags, paper.relation_keys)
+
+
+def _topic_shapes(topics: list[Topic]) -> list[tuple]:
+    """Every topic as the taxonomy and its introductions describe it (no links)."""
+    return [
+        (t.id, t.title, t.summary, t.section, t.parent.id if t.parent else "", t.depth, t.path, t.line,
+         t.order, t.intro_html, t.intro_path, [child.id for child in t.children])
+        for t in topics
+    ]  # fmt: skip
+
+
+def _swap(corpus: Corpus, old: Paper, new: Paper) -> None:
+    """`new` takes over `old`'s links, and its place on every list and relation that held `old`."""
+    for name in LINKS:
+        setattr(new, name, getattr(old, name))
+    old.unlink()
+    corpus.papers[corpus.papers.index(old)] = new
+    for holder in _lists_of(corpus, new):
+        holder[holder.index(old)] = new
+    for relation in new.relations:
+        for back in relation.paper.relations:
+            if back.paper is old:
+                back.paper = new
+
+
+def _lists_of(corpus: Corpus, paper: Paper) -> list[list[Paper]]:
+    """The newest-first lists `paper` is on: its topics and theirs above, authors, year and venue."""
+    topics = {id(t): t for topic in paper.topics for t in (topic, *topic.ancestors)}.values()
+    lists = [topic.papers for topic in paper.topics]
+    lists += [topic.all_papers for topic in topics]
+    lists += [author.papers for author in paper.authors]
+    lists += [year.papers for year in corpus.years if year.year == paper.year]
+    if paper.venue_ref:
+        lists.append(paper.venue_ref.papers)
+    return lists
+
+
+def _reorder_lists_of(corpus: Corpus, paper: Paper) -> None:
+    for holder in _lists_of(corpus, paper):
+        holder.sort(key=_BY_RANK)
+
+
+def _swap_neighbours(corpus: Corpus, swapped: dict[int, Paper]) -> None:
+    """Same-author and related lists naming an old version name the new one."""
+    for paper in corpus.papers:
+        for name in ("same_authors", "related"):
+            found = getattr(paper, name)
+            if any(id(other) in swapped for other in found):
+                setattr(paper, name, [swapped.get(id(other), other) for other in found])

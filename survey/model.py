@@ -237,6 +237,7 @@ class Corpus:
     authors: list[Author] = field(default_factory=list)
     venues: list[Venue] = field(default_factory=list)
     years: list[Year] = field(default_factory=list)
+    neighbours_shape: str = ""  # the cache key of its same-author and related lists (link.py)
 
     @cached_property
     def topic_by_id(self) -> dict[str, Topic]:

@@ -64,8 +64,7 @@ def load_papers(
         if stored is None:
             loaded[entry.name] = None  # keeps the file's place in order until it is parsed
             to_parse.append((Path(entry.path), source))
-        else:  # from the cache file, or linked by this process's last build (survey serve's builder)
-            stored.paper.unlink()
+        else:  # from the cache file, or kept by this process from its last build (survey serve's builder)
             loaded[entry.name] = stored
     parts = split_work(
         lambda index, count, tick: _parse_share(share(to_parse, index, count), report.root, tick),

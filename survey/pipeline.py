@@ -55,7 +55,7 @@ def load(
 ) -> Corpus | None:
     """Read, model, link and validate the corpus; None when it cannot be built."""
     from survey.config import load_config
-    from survey.link import link
+    from survey.link import link, relink
     from survey.papers import load_papers
     from survey.taxonomy import load_taxonomy
     from survey.validate import validate
@@ -70,10 +70,22 @@ def load(
     loaded = load_papers(content_dir, report, cache, workers)
     if config is None or not roots:
         return None
+    papers = [item.paper for item in loaded]
+    resident = cache.resident if cache else None
     with frozen_heap():  # the parsed papers live as long as the corpus
-        corpus = link(config, content_dir, roots, [item.paper for item in loaded], cache, workers)
-        summary_refs = [(item.paper, ref, line) for item in loaded for ref, line in item.references]
-        validate(corpus, summary_refs, intro_refs, report)
+        last = resident.corpus if resident else None
+        swapped = relink(last, config, roots, papers, cache) if last and report.ok else None
+        if last and swapped is not None:  # checked again: the edited papers, and the corpus-wide rules
+            corpus, checked = last, {id(paper) for paper in swapped}
+            loaded = [item for item in loaded if id(item.paper) in checked]
+            summary_refs = [(item.paper, ref, line) for item in loaded for ref, line in item.references]
+            validate(corpus, summary_refs, [], report, swapped)
+        else:
+            corpus = link(config, content_dir, roots, papers, cache, workers)
+            summary_refs = [(item.paper, ref, line) for item in loaded for ref, line in item.references]
+            validate(corpus, summary_refs, intro_refs, report)
+    if resident:  # only a corpus that passed every rule is a base for the next edit
+        resident.corpus = corpus if report.ok else None
     return corpus
 
 
@@ -126,12 +138,12 @@ def build(
     return stats
 
 
-def warm_up(resident: Resident) -> None:
-    """Read into `resident` what the next build would have to read back: the cache, papers and all.
+def warm_up(content_dir: Path, resident: Resident) -> None:
+    """Read into `resident` what the next build would have to read back, the cache with every paper
+    in it, and link the corpus, so that the next edit only swaps the edited papers in.
 
     survey serve's builder does this while it waits, when its first build had nothing to do.
     """
-    from survey.papers import load_papers  # noqa: F401  (imported now, not at the first edit)
-    from survey.render import render_site  # noqa: F401
+    from survey.render import render_site  # noqa: F401  (imported now, not at the first edit)
 
-    BuildCache(CACHE_DIR, resident).known("papers")  # reading any entry reads them all in
+    load(content_dir, Report(), cache=BuildCache(CACHE_DIR, resident))

@@ -175,8 +175,8 @@ class Builder:
                 try:
                     answer(self._build_here(workers=0, told=lambda: answer([])))
                     if self.resident.entries is None:  # nothing was built: read the cache in now
-                        warm_up(self.resident)
-                    self._let_the_last_corpus_go()
+                        warm_up(self.content, self.resident)
+                    self._collect_what_the_build_left()
                 except Exception:  # a bug: say so, answer, and stay up for the next edit
                     traceback.print_exc(file=self.stderr)
                     self.stderr.flush()
@@ -184,17 +184,19 @@ class Builder:
         except (EOFError, KeyboardInterrupt):  # the server stopped
             return
 
-    def _let_the_last_corpus_go(self) -> None:
-        """Free the last build's linked corpus while waiting for the next edit.
+    def _collect_what_the_build_left(self) -> None:
+        """Free what the last build left behind while waiting for the next edit.
 
-        The papers kept for the next build still point into it (their topics, authors and
-        relations), and it is full of reference cycles: unlinked and collected now, or the next
-        build would hold two corpora and freeze the old one with its own (parallel.frozen_heap).
-        The memory freed goes back to the system, or the forked workers of the next build would
-        start from a larger process.
+        The linked corpus is kept for the next edit when it passed validation (link.relink);
+        otherwise the papers kept for the next build still point into it (their topics, authors
+        and relations), and it is full of reference cycles: unlinked and collected now, or the
+        next build would hold two corpora and freeze the old one with its own
+        (parallel.frozen_heap). The memory freed goes back to the system, or the forked workers
+        of the next build would start from a larger process.
         """
-        for item in (self.resident.entries or {}).get("papers", {}).values():
-            item.paper.unlink()
+        if self.resident.corpus is None:
+            for item in (self.resident.entries or {}).get("papers", {}).values():
+                item.paper.unlink()
         gc.collect()
         release_free_memory()
 

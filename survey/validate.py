@@ -30,10 +30,15 @@ IntroReferences = list[tuple[Topic, Reference]]
 
 
 def validate(
-    corpus: Corpus, summary_refs: SummaryReferences, intro_refs: IntroReferences, report: Report
+    corpus: Corpus,
+    summary_refs: SummaryReferences,
+    intro_refs: IntroReferences,
+    report: Report,
+    papers: list[Paper] | None = None,
 ) -> None:
+    """Every rule; the per-paper ones on `papers` only, when given (the others passed already)."""
     for rule in PAPER_RULES:
-        for paper in corpus.papers:
+        for paper in corpus.papers if papers is None else papers:
             rule(paper, corpus, report)
     for corpus_rule in CORPUS_RULES:
         corpus_rule(corpus, report)

@@ -113,7 +113,7 @@ def test_a_builder_warmed_up_after_a_build_elsewhere_equals_cold(maintainer: Pat
     """survey serve's builder reads the cache in when its first build had nothing to do."""
     incremental(maintainer)
     resident = Resident()
-    warm_up(resident)
+    warm_up(Path("content"), resident)
     assert resident.entries and resident.entries["papers"]
     paper = maintainer / "content/papers/christiano2017deep.yaml"
     paper.write_text(paper.read_text().replace("Preferences}", "Preferences, Warmed}"))

@@ -47,7 +47,11 @@ def test_a_kept_index_updated_through_edits_equals_a_fresh_one(project: Path, ke
         # two papers at once, one of them losing its summary words
         lambda: (
             edit(papers / "christiano2017deep.yaml", "year = {2017}", "year = {2018}"),
-            edit(papers / "muller2021bias.yaml", "A benchmark of conversations. It finds", "Nothing else. It finds"),
+            edit(
+                papers / "muller2021bias.yaml",
+                "A benchmark of conversations. It finds",
+                "Nothing else. It finds",
+            ),
         ),
     ]
     for number, change in enumerate(edits):
@@ -61,7 +65,8 @@ def test_new_papers_or_renamed_topics_make_a_new_index(project: Path, kept: Kept
     kept.files(loaded(project))
     first = kept.last
     (project / "content/papers/zhang2024new.yaml").write_text(
-        "title: A Newer Paper\nauthors: [Ada Lovelace]\nyear: 2024\ntopics: [sl]\nsummary: New words here. They matter.\n"
+        "title: A Newer Paper\nauthors: [Ada Lovelace]\nyear: 2024\ntopics: [sl]\n"
+        "summary: New words here. They matter.\n"
     )
     corpus = loaded(project)
     assert kept.files(corpus) == search_files(corpus)

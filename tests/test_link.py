@@ -1,0 +1,160 @@
+"""Linking again after an edit (link.relink): the kept corpus, edited papers swapped in, is linked
+exactly as a corpus linked from scratch, and refers to no old version of any paper."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from test_incremental import assert_equals_cold, incremental
+
+from survey.cache import BuildCache, Resident
+from survey.cli import run_build
+from survey.diagnostics import Report
+from survey.model import Corpus
+from survey.pipeline import load
+
+
+def loaded(project: Path, resident: Resident | None = None) -> Corpus:
+    report = Report()
+    cache = BuildCache(project / ".survey-cache", resident) if resident else None
+    corpus = load(project / "content", report, cache=cache)
+    assert corpus is not None and report.ok, report.lines()
+    return corpus
+
+
+def links(corpus: Corpus) -> dict[str, object]:
+    """Everything linking decides, by keys, ids and slugs (comparable across two corpora)."""
+
+    def keys(papers: list) -> list[str]:
+        return [p.key for p in papers]
+
+    return {
+        "papers": {
+            p.key: (
+                p.title,
+                p.newest_rank,
+                [t.id for t in p.topics],
+                [a.slug for a in p.authors],
+                p.venue_ref.slug if p.venue_ref else None,
+                [(r.label, r.paper.key) for r in p.relations],
+                keys(p.same_authors),
+                keys(p.related),
+            )
+            for p in corpus.papers
+        },
+        "topics": {t.id: (keys(t.papers), keys(t.all_papers)) for t in corpus.topics},
+        "authors": {a.slug: (a.name, keys(a.papers)) for a in corpus.authors},
+        "years": {y.year: keys(y.papers) for y in corpus.years},
+        "venues": {v.slug: (v.name, keys(v.papers)) for v in corpus.venues},
+    }
+
+
+def referenced_papers(corpus: Corpus) -> list:
+    """Every paper object reachable from the corpus's lists and relations."""
+    found = [*corpus.papers]
+    for paper in corpus.papers:
+        found += [r.paper for r in paper.relations] + paper.same_authors + paper.related
+    for holder in [*corpus.topics, *corpus.authors, *corpus.years, *corpus.venues]:
+        found += holder.papers
+    found += [p for t in corpus.topics for p in t.all_papers]
+    return found
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+@pytest.fixture
+def papers(project: Path) -> Path:
+    return project / "content/papers"
+
+
+def relinking_edits(papers: Path) -> list:
+    return [
+        # a summary edit of a paper other papers relate to
+        lambda: edit(papers / "ouyang2022training.yaml", "Fine-tunes a model", "Fine-tunes a language model"),
+        # a new title that moves the paper before another of its year ('A Map of Alignment'), on
+        # every list it is on
+        lambda: edit(papers / "rafailov2023direct.yaml", "'Direct Preference", "'A Direct Preference"),
+        # two related papers at once, one of them renamed to come after that one again
+        lambda: (
+            edit(papers / "rafailov2023direct.yaml", "'A Direct Preference", "'Zeta Preference"),
+            edit(papers / "ouyang2022training.yaml", "a language model", "a model"),
+        ),
+    ]
+
+
+def test_a_kept_corpus_relinked_after_edits_equals_one_linked_afresh(project: Path, papers: Path) -> None:
+    resident = Resident()
+    kept = loaded(project, resident)
+    assert resident.corpus is kept
+    for number, change in enumerate(relinking_edits(papers)):
+        change()
+        corpus = loaded(project, resident)
+        assert corpus is kept, f"edit {number} was linked from scratch, not relinked"
+        assert links(corpus) == links(loaded(project)), f"after edit {number}"
+        current = {id(p) for p in corpus.papers}
+        assert all(id(p) in current for p in referenced_papers(corpus)), f"an old version after edit {number}"
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (("ouyang2022training.yaml", "  - Jeff Wu\n", ""), "an author"),
+        (("ouyang2022training.yaml", "year: 2022", "year: 2021"), "the year"),
+        (("ouyang2022training.yaml", "venue: NeurIPS 2022", "venue: ICML 2022"), "the venue"),
+        (("ouyang2022training.yaml", "topics: [rl]", "topics: [sl]"), "the topics"),
+        (("ouyang2022training.yaml", "tags: [rlhf]", "tags: [rlhf, new-tag]"), "the tags"),
+        (("rafailov2023direct.yaml", "compares_with: [ouyang", "builds_on: [ouyang"),
+         "the relations"),
+    ],
+)  # fmt: skip
+def test_edits_that_change_links_are_linked_from_scratch(
+    project: Path, papers: Path, change: tuple[str, str, str], why: str
+) -> None:
+    resident = Resident()
+    kept = loaded(project, resident)
+    name, old, new = change
+    edit(papers / name, old, new)
+    corpus = loaded(project, resident)
+    assert corpus is not kept, why
+    assert links(corpus) == links(loaded(project)), why
+
+
+def test_a_paper_added_or_a_failed_edit_links_from_scratch(project: Path, papers: Path) -> None:
+    resident = Resident()
+    kept = loaded(project, resident)
+    (papers / "zhang2024new.yaml").write_text(
+        "title: A Newer Paper\nauthors: [Ada Lovelace]\nyear: 2024\ntopics: [sl]\n"
+        "summary: New words here. They matter.\n"
+    )
+    assert loaded(project, resident) is not kept
+    kept = resident.corpus
+    edit(papers / "zhang2024new.yaml", "title: A Newer Paper", "title: Training language models to follow "
+         "instructions with human feedback")  # fmt: skip
+    report = Report()
+    load(project / "content", report, cache=BuildCache(project / ".survey-cache", resident))
+    assert not report.ok and resident.corpus is None  # a duplicate title: nothing kept to relink
+    edit(papers / "zhang2024new.yaml", "follow instructions", "follow orders")
+    assert links(loaded(project, resident)) == links(loaded(project))
+
+
+def test_a_resident_builder_relinking_builds_what_a_cold_build_does(project: Path, papers: Path) -> None:
+    shutil.copytree(ROOT / "templates", project / "templates")
+    shutil.copytree(ROOT / "static", project / "static")
+    resident = Resident()
+    incremental(project, resident)
+    for change in relinking_edits(papers):
+        kept = resident.corpus
+        change()
+        built, _ = incremental(project, resident)
+        assert resident.corpus is kept  # relinked
+        assert_equals_cold(project, built)
+    code = run_build(Path("content"), Path("site"), io.StringIO(), io.StringIO(), resident=resident)
+    assert code == 0
