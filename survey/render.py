@@ -435,30 +435,30 @@ def _static_files(static: Path) -> dict[str, bytes]:
 
 
 def pages(corpus: Corpus, dates: dict[str, date], references: dict[str, dict[str, str]]) -> Iterator[Page]:
-    yield Page("index.html", "index.html", home_context(corpus))
+    """Every page. What pages about the whole corpus show is made in `details`, by the worker that
+    renders them, rather than here, before the workers start."""
+    added = functools.cache(functools.partial(newest, corpus.papers, dates))  # once in each process
+    yield Page("index.html", "index.html", {}, functools.partial(home_context, corpus))
     yield Page("404.html", "404.html", {})
-    added = newest(corpus.papers, dates)
-    yield Page("new/index.html", "new.html", {"entries": added})
-    yield feed_page("feed.xml", corpus.config.title, added[:FEED_LIMIT])
+    yield Page("new/index.html", "new.html", {}, functools.partial(new_context, added))
+    title = corpus.config.title
+    yield Page("feed.xml", "feed.xml", {}, functools.partial(feed_context, title, added))
     for root in corpus.roots:
-        entries = newest_among(added, root.all_papers)
-        yield feed_page(f"topics/{root.id}/feed.xml", f"{root.title} · {corpus.config.title}", entries)
+        made = functools.partial(feed_context, f"{root.title} · {title}", added, root.all_papers)
+        yield Page(f"topics/{root.id}/feed.xml", "feed.xml", {}, made)
     yield Page("robots.txt", "robots.txt", {})
     if corpus.config.base_url:
         yield Page("sitemap.xml", "sitemap.xml", {"paths": sitemap_paths(corpus)})
     yield Page("papers/index.html", "papers.html", {"papers": corpus.papers})
     yield Page("topics/index.html", "topics.html", {})
     yield Page("search/index.html", "search.html", {})
-    yield Page("stats/index.html", "stats.html", stats_context(corpus))
-    yield Page("authors/index.html", "authors.html", {"letters": author_letters(corpus)})
+    yield Page("stats/index.html", "stats.html", {}, functools.partial(stats_context, corpus))
+    yield Page("authors/index.html", "authors.html", {}, functools.partial(authors_context, corpus))
     yield Page("years/index.html", "years.html", {})
     yield Page("venues/index.html", "venues.html", {})
     for topic in corpus.topics:
-        yield Page(topic.url, "topic.html", {
-            "topic": topic,
-            "groups": topic_groups(topic),
-            "edit_url": edit_url(corpus, topic.intro_path) if topic.intro_path else "",
-        })  # fmt: skip
+        context = {"topic": topic, "edit_url": edit_url(corpus, topic.intro_path) if topic.intro_path else ""}
+        yield Page(topic.url, "topic.html", context, functools.partial(topic_details, topic))
     for paper in corpus.papers:
         context = {"paper": paper, "references": references[paper.key]}
         yield Page(paper.page_url, "paper.html", context, functools.partial(paper_details, corpus, paper))
@@ -482,9 +482,18 @@ def author_details(author: Author) -> dict[str, Any]:
     return {"coauthors": coauthors(author)}
 
 
-def feed_page(path: str, title: str, entries: list[tuple[Paper, date]]) -> Page:
+Added = Callable[[], list[tuple[Paper, date]]]  # every dated paper with its date, the last added first
+
+
+def new_context(added: Added) -> dict[str, Any]:
+    return {"entries": added()}
+
+
+def feed_context(title: str, added: Added, papers: list[Paper] | None = None) -> dict[str, Any]:
+    """The newest entries of the whole corpus, or of `papers` (a part of the survey)."""
+    entries = added()[:FEED_LIMIT] if papers is None else newest_among(added(), papers)
     updated = max((day for _, day in entries), default=None)
-    return Page(path, "feed.xml", {"feed_title": title, "entries": entries, "updated": updated})
+    return {"feed_title": title, "entries": entries, "updated": updated}
 
 
 def sitemap_paths(corpus: Corpus) -> list[str]:
@@ -565,18 +574,22 @@ def by_year(papers: list[Paper]) -> list[tuple[int, list[Paper]]]:
     return [(year, list(group)) for year, group in itertools.groupby(papers, key=lambda p: p.year)]
 
 
-def topic_groups(topic: Topic) -> list[PaperGroup]:
+def topic_details(topic: Topic) -> dict[str, Any]:
+    """The topic's papers in groups: those filed under it, then each subtopic's."""
     groups = [PaperGroup(topic, by_year(topic.papers))] if topic.papers else []
     groups += [PaperGroup(child, by_year(child.all_papers)) for child in topic.children if child.all_papers]
-    return groups
+    return {"groups": groups}
 
 
-def author_letters(corpus: Corpus) -> list[tuple[str, list[Author]]]:
+def authors_context(corpus: Corpus) -> dict[str, Any]:
+    """Every author under the initial of their family name."""
+
     def initial(author: Author) -> str:
         letter = plain_initial(author.family)
         return letter if letter.isalpha() else "#"
 
-    return [(letter, list(group)) for letter, group in itertools.groupby(corpus.authors, key=initial)]
+    letters = itertools.groupby(corpus.authors, key=initial)
+    return {"letters": [(letter, list(group)) for letter, group in letters]}
 
 
 def plain_initial(name: str) -> str:
