@@ -41,7 +41,12 @@ class FileHashes:
         self.seen: dict[str, tuple[int, int, str]] = {}
 
     def of(self, path: Path | str) -> str:
+        """The file's content hash; asked again in the same build, the hash it had when first asked
+        (the build's fingerprint and its papers are then of the same bytes)."""
         name = os.fspath(path)
+        seen = self.seen.get(name)
+        if seen is not None:
+            return seen[2]
         info = os.stat(name)
         stamp = self.known.get(name)
         if stamp is None or stamp[:2] != (info.st_size, info.st_mtime_ns):

@@ -45,7 +45,7 @@ from survey.write import Staged, Stager, discard
 RECENT_LIMIT = 12
 
 
-@dataclass
+@dataclass(slots=True)  # tens of thousands per build
 class Page:
     path: str  # output path relative to the site root
     template: str
@@ -185,7 +185,7 @@ def author_list(paper: Paper, limit: int = 0) -> str:
     return f"{text} et al." if len(shown) < len(names) or paper.et_al else text
 
 
-@dataclass
+@dataclass(slots=True)
 class Export:
     """Files made by a function rather than a template (citation files, search index, data).
 
