@@ -5,25 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_link import edit, loaded
 
-from survey.cache import BuildCache
-from survey.diagnostics import Report
-from survey.model import Corpus
-from survey.pipeline import load
 from survey.search import KeptIndex, search_files
-
-
-def loaded(project: Path) -> Corpus:
-    report = Report()
-    corpus = load(project / "content", report, cache=BuildCache(project / ".survey-cache"))
-    assert corpus is not None and report.ok, report.lines()
-    return corpus
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new))
 
 
 @pytest.fixture
