@@ -72,6 +72,10 @@ class Resident:
     search: Any = None
     # model.Corpus: the last build's linked corpus, when it passed validation (link.relink)
     corpus: Any = None
+    swapped: Any = None  # the papers this build swapped into that corpus; None when it linked afresh
+    # (output key, shell signature, references) of the last build that rendered and committed its
+    # site: a build with the same can leave alone the pages no swapped paper is on (render.narrowed)
+    rendered: Any = None
 
 
 class BuildCache:

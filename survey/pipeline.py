@@ -86,6 +86,7 @@ def load(
             validate(corpus, summary_refs, intro_refs, report)
     if resident:  # only a corpus that passed every rule is a base for the next edit
         resident.corpus = corpus if report.ok else None
+        resident.swapped = swapped
     return corpus
 
 
@@ -128,7 +129,12 @@ def build(
             results = render_site(corpus, templates, static, output, cache, workers, progress)
             names = {name for result in results for name in result.names}
             kept = sum(result.kept for result in results)
-            stats = commit(out, [result.staged for result in results], names, kept, first)
+            try:
+                stats = commit(out, [result.staged for result in results], names, kept, first)
+            except BaseException:
+                if cache.resident:  # the site is not what this build rendered
+                    cache.resident.rendered = None
+                raise
             if committed:
                 committed(stats)
     before = last.get("folders") if use_cache and output.intact else None  # checked at the start

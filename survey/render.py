@@ -39,7 +39,7 @@ from survey.model import Author, Corpus, Paper, Topic, slugify
 from survey.parallel import Tick, next_free, split_work, ticking, worker_count
 from survey.progress import Progress, no_progress
 from survey.search import KeptIndex, search_files
-from survey.signatures import PageSigner, shell_signature
+from survey.signatures import PageSigner, Scope, shell_signature
 from survey.write import Staged, Stager, discard
 
 RECENT_LIMIT = 12
@@ -295,16 +295,22 @@ def render_site(
     template fails.
     """
     cache = cache or BuildCache(None)
+    resident = cache.resident
+    last = resident.rendered if resident else None
+    if resident:
+        resident.rendered = None  # until this build has rendered (and pipeline.build committed)
     reference_workers = worker_count(workers, len(corpus.papers))
     references = formatted_references(corpus.papers, cache, reference_workers, progress)
     shell = shell_signature(corpus, templates, cache.files) if cache.enabled else ""
     signer = PageSigner(corpus, shell, references)
+    rendered_with = (output.key, shell, references)
+    scope, left_alone = narrowed(corpus, cache, output, last, rendered_with)
     # The longest tasks first (see next_free): the exports made from the whole corpus (they have no
     # paths known up front), then the pages, which pages() yields whole-corpus ones first.
-    exported = list(exports(corpus, static, kept_search_files(corpus, cache)))
+    exported = list(exports(corpus, static, kept_search_files(corpus, cache), scope))
     tasks: list[Task] = [
         *(task for task in exported if not task.paths),
-        *pages(corpus, feed_dates(corpus), references),
+        *pages(corpus, feed_dates(corpus), references, scope),
         *(task for task in exported if task.paths),
     ]
     topic_names = {t.id: "\u2003" * t.depth + t.title for t in corpus.topics}
@@ -339,7 +345,55 @@ def render_site(
     if job.fragments.keep:
         keep_fragments(job.fragments.made, results, signer)
         cache.put("fragments", signer.shell, job.fragments.made)
-    return results
+    if resident:
+        resident.rendered = rendered_with
+    return [*results, left_alone]
+
+
+RenderedWith = tuple[str, str, dict[str, dict[str, str]]]  # output key, shell signature, references
+
+
+def narrowed(
+    corpus: Corpus, cache: BuildCache, output: Output, last: RenderedWith | None, now: RenderedWith
+) -> tuple[Scope, Rendered]:
+    """The pages and citation files to look at (signatures.Scope), and those left alone, as done.
+
+    Narrowed to what shows the papers that link.relink swapped in, when this builder's last build
+    rendered into the same output folder with the same shell and the same references for every
+    other paper (a paper's reference is on its own page only), nothing was added to or removed from
+    the folder since, and every output left alone has its signature from then (it is kept in the
+    cache) and is on disk. Otherwise every page and citation file is looked at.
+    """
+    whole = Scope.whole(corpus), Rendered()
+    swapped = cache.resident.swapped if cache.resident else None
+    if swapped is None or last is None or last[:2] != now[:2] or not output.intact:
+        return whole
+    edited = {paper.key for paper in swapped}
+    before, after = last[2], now[2]
+    if before.keys() != after.keys() or any(before[k] != v for k, v in after.items() if k not in edited):
+        return whole
+    scope = Scope.around(corpus, swapped)
+    left = _outputs_outside(corpus, scope)
+    known, keys = cache.known("pages"), [f"{output.key}|{paths[0]}" for paths in left]
+    if not all(key in known for key in keys) or not all(p in output.existing for ps in left for p in ps):
+        return whole
+    for key in keys:
+        cache.get("pages", key)  # still this build's signature: kept in the cache
+    names = [path for paths in left for path in paths]
+    return scope, Rendered(names=names, kept=len(names))
+
+
+def _outputs_outside(corpus: Corpus, scope: Scope) -> list[tuple[str, ...]]:
+    """The paths of each page and citation-files export that `scope` leaves out."""
+    inside = {id(item) for items in (scope.topics, scope.papers, scope.authors, scope.years, scope.venues)
+              for item in items}  # fmt: skip
+    cited = {id(item) for item in (*scope.cited_papers, *scope.cited_topics)}
+    holders = [*corpus.topics, *corpus.authors, *corpus.years, *corpus.venues]
+    left: list[tuple[str, ...]] = [(holder.url,) for holder in holders if id(holder) not in inside]
+    left += [(paper.page_url,) for paper in corpus.papers if id(paper) not in inside]
+    left += [paper_export_paths(paper) for paper in corpus.papers if id(paper) not in cited]
+    left += [topic_export_paths(topic) for topic in corpus.topics if id(topic) not in cited]
+    return left
 
 
 def kept_fragments(cache: BuildCache, signer: PageSigner) -> dict | None:
@@ -371,23 +425,35 @@ def kept_search_files(corpus: Corpus, cache: BuildCache) -> dict[str, bytes] | N
     return resident.search.files(corpus)
 
 
-def exports(corpus: Corpus, static: Path, search: dict[str, bytes] | None = None) -> Iterator[Export]:
+def exports(
+    corpus: Corpus, static: Path, search: dict[str, bytes] | None = None, scope: Scope | None = None
+) -> Iterator[Export]:
     """Every file that is not a page: per-paper and per-topic citations, corpus-wide data, static files.
 
-    `search` is the search files when they are already made (see kept_search_files).
+    `search` is the search files when they are already made (see kept_search_files); `scope` the
+    papers and topics whose citation files to look at (all of them by default).
     """
-    for paper in corpus.papers:
-        base = paper.page_url.removesuffix("index.html")
-        paths = tuple(base + f"{paper.key}.{ext}" for ext in ("bib", "json", "ris"))
+    scope = scope or Scope.whole(corpus)
+    for paper in scope.cited_papers:
+        paths = paper_export_paths(paper)
         yield Export(paths, functools.partial(paper_citation_files, paper, paths), (paper.key, [paper]))
-    for topic in corpus.topics:
-        base = topic.url.removesuffix("index.html")
-        paths = (base + f"{topic.id}.bib", base + f"{topic.id}.json")
+    for topic in scope.cited_topics:
+        paths = topic_export_paths(topic)
         made = functools.partial(topic_citation_files, topic, paths)
         yield Export(paths, made, (topic.id, topic.all_papers))
     yield Export((), functools.partial(corpus_files, corpus))
     yield Export((), search.copy if search is not None else functools.partial(search_files, corpus))
     yield Export((), functools.partial(_static_files, static))
+
+
+def paper_export_paths(paper: Paper) -> tuple[str, str, str]:
+    base = paper.page_url.removesuffix("index.html")
+    return (base + f"{paper.key}.bib", base + f"{paper.key}.json", base + f"{paper.key}.ris")
+
+
+def topic_export_paths(topic: Topic) -> tuple[str, str]:
+    base = topic.url.removesuffix("index.html")
+    return (base + f"{topic.id}.bib", base + f"{topic.id}.json")
 
 
 def _render(env: jinja2.Environment, page: Page, corpus: Corpus, topic_names: str = "") -> bytes:
@@ -434,9 +500,13 @@ def _static_files(static: Path) -> dict[str, bytes]:
     }
 
 
-def pages(corpus: Corpus, dates: dict[str, date], references: dict[str, dict[str, str]]) -> Iterator[Page]:
-    """Every page. What pages about the whole corpus show is made in `details`, by the worker that
-    renders them, rather than here, before the workers start."""
+def pages(
+    corpus: Corpus, dates: dict[str, date], references: dict[str, dict[str, str]], scope: Scope | None = None
+) -> Iterator[Page]:
+    """Every page about the whole corpus, and those of the topics, papers, authors, years and venues
+    in `scope` (all of them by default). What pages about the whole corpus show is made in
+    `details`, by the worker that renders them, rather than here, before the workers start."""
+    scope = scope or Scope.whole(corpus)
     added = functools.cache(functools.partial(newest, corpus.papers, dates))  # once in each process
     yield Page("index.html", "index.html", {}, functools.partial(home_context, corpus))
     yield Page("404.html", "404.html", {})
@@ -456,17 +526,17 @@ def pages(corpus: Corpus, dates: dict[str, date], references: dict[str, dict[str
     yield Page("authors/index.html", "authors.html", {}, functools.partial(authors_context, corpus))
     yield Page("years/index.html", "years.html", {})
     yield Page("venues/index.html", "venues.html", {})
-    for topic in corpus.topics:
+    for topic in scope.topics:
         context = {"topic": topic, "edit_url": edit_url(corpus, topic.intro_path) if topic.intro_path else ""}
         yield Page(topic.url, "topic.html", context, functools.partial(topic_details, topic))
-    for paper in corpus.papers:
+    for paper in scope.papers:
         context = {"paper": paper, "references": references[paper.key]}
         yield Page(paper.page_url, "paper.html", context, functools.partial(paper_details, corpus, paper))
-    for author in corpus.authors:
+    for author in scope.authors:
         yield Page(author.url, "author.html", {"author": author}, functools.partial(author_details, author))
-    for year in corpus.years:
+    for year in scope.years:
         yield Page(year.url, "year.html", {"year": year})
-    for venue in corpus.venues:
+    for venue in scope.venues:
         yield Page(venue.url, "venue.html", {"venue": venue})
 
 

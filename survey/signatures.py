@@ -9,10 +9,11 @@ with the cache compute signatures: a paper loaded without it has no content hash
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from survey.cache import CODE, FileHashes, digest, folder_digests
-from survey.model import Corpus, Paper
+from survey.model import Author, Corpus, Paper, Topic, Venue, Year
 
 
 def shell_signature(corpus: Corpus, templates: Path, files: FileHashes | None = None) -> str:
@@ -72,3 +73,55 @@ class PageSigner:
         else:
             return ""
         return digest(f"{self.shell}|{template}|{body}|{self.papers(involved)}".encode())
+
+
+@dataclass
+class Scope:
+    """The topics, papers, authors, years and venues whose pages a build looks at, and the papers
+    and topics whose citation files it looks at: all of them, or, in a resident builder that swapped
+    edited papers into the corpus its last build rendered (link.relink), only those showing one.
+
+    A page's signature covers exactly the papers on it, so a page that shows no swapped paper has the
+    signature it had when the last build rendered or kept it, provided the shell and every paper's
+    references are the same as then (render.narrowed checks that). Those pages are not looked at.
+    """
+
+    topics: list[Topic]
+    papers: list[Paper]
+    authors: list[Author]
+    years: list[Year]
+    venues: list[Venue]
+    cited_papers: list[Paper]
+    cited_topics: list[Topic]
+    everything: bool = True
+
+    @classmethod
+    def whole(cls, corpus: Corpus) -> Scope:
+        c = corpus
+        return cls(c.topics, c.papers, c.authors, c.years, c.venues, c.papers, c.topics)
+
+    @classmethod
+    def around(cls, corpus: Corpus, swapped: list[Paper]) -> Scope:
+        """Whatever shows a swapped paper: its own page, the pages of the papers that list it as a
+        relation, by the same authors or as related, and its topics' (and theirs above), authors',
+        year's and venue's pages; its own and its topics' citation files."""
+        ids = {id(paper) for paper in swapped}
+        shown = set(ids)
+        shown.update(id(relation.paper) for paper in swapped for relation in paper.relations)
+        for paper in corpus.papers:
+            if any(id(other) in ids for other in (*paper.same_authors, *paper.related)):
+                shown.add(id(paper))
+        topics = {id(t) for paper in swapped for topic in paper.topics for t in (topic, *topic.ancestors)}
+        authors = {id(author) for paper in swapped for author in paper.authors}
+        venues = {id(paper.venue_ref) for paper in swapped}
+        years = {paper.year for paper in swapped}
+        return cls(
+            topics=[t for t in corpus.topics if id(t) in topics],
+            papers=[p for p in corpus.papers if id(p) in shown],
+            authors=[a for a in corpus.authors if id(a) in authors],
+            years=[y for y in corpus.years if y.year in years],
+            venues=[v for v in corpus.venues if id(v) in venues],
+            cited_papers=[p for p in corpus.papers if id(p) in ids],
+            cited_topics=[t for t in corpus.topics if id(t) in topics],
+            everything=False,
+        )

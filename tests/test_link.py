@@ -11,18 +11,24 @@ import pytest
 from conftest import ROOT
 from test_incremental import assert_equals_cold, incremental
 
+from survey import render
 from survey.cache import BuildCache, Resident
 from survey.cli import run_build
 from survey.diagnostics import Report
 from survey.model import Corpus
 from survey.pipeline import load
+from survey.render import Output, narrowed
+from survey.signatures import Scope
 
 
 def loaded(project: Path, resident: Resident | None = None) -> Corpus:
+    """The corpus, linked afresh; or as survey serve's builder loads it, keeping what it loaded."""
     report = Report()
     cache = BuildCache(project / ".survey-cache", resident) if resident else None
     corpus = load(project / "content", report, cache=cache)
     assert corpus is not None and report.ok, report.lines()
+    if cache:
+        cache.save("", {})  # the parsed papers stay in `resident`: those not edited are not parsed again
     return corpus
 
 
@@ -94,10 +100,12 @@ def test_a_kept_corpus_relinked_after_edits_equals_one_linked_afresh(project: Pa
     resident = Resident()
     kept = loaded(project, resident)
     assert resident.corpus is kept
+    edited = [{"ouyang2022training"}, {"rafailov2023direct"}, {"ouyang2022training", "rafailov2023direct"}]
     for number, change in enumerate(relinking_edits(papers)):
         change()
         corpus = loaded(project, resident)
         assert corpus is kept, f"edit {number} was linked from scratch, not relinked"
+        assert {paper.key for paper in resident.swapped} == edited[number]
         assert links(corpus) == links(loaded(project)), f"after edit {number}"
         current = {id(p) for p in corpus.papers}
         assert all(id(p) in current for p in referenced_papers(corpus)), f"an old version after edit {number}"
@@ -145,7 +153,25 @@ def test_a_paper_added_or_a_failed_edit_links_from_scratch(project: Path, papers
     assert links(loaded(project, resident)) == links(loaded(project))
 
 
-def test_a_resident_builder_relinking_builds_what_a_cold_build_does(project: Path, papers: Path) -> None:
+@pytest.fixture
+def scopes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each build of a resident builder looked at every page (True) or only those around
+    the swapped papers (the cold builds compared with are left out)."""
+    seen: list[bool] = []
+
+    def spy(corpus: Corpus, cache: BuildCache, *args: object) -> tuple:
+        scope, left_alone = narrowed(corpus, cache, *args)  # type: ignore[arg-type]
+        if cache.resident:
+            seen.append(scope.everything)
+        return scope, left_alone
+
+    monkeypatch.setattr(render, "narrowed", spy)
+    return seen
+
+
+def test_a_resident_builder_relinking_builds_what_a_cold_build_does(
+    project: Path, papers: Path, scopes: list[bool]
+) -> None:
     shutil.copytree(ROOT / "templates", project / "templates")
     shutil.copytree(ROOT / "static", project / "static")
     resident = Resident()
@@ -156,5 +182,52 @@ def test_a_resident_builder_relinking_builds_what_a_cold_build_does(project: Pat
         built, _ = incremental(project, resident)
         assert resident.corpus is kept  # relinked
         assert_equals_cold(project, built)
+    assert scopes == [True, False, False, False]  # after the first build, only pages around the edits
+
+
+def test_pages_are_all_looked_at_again_after_a_failed_render_or_a_deleted_file(
+    project: Path, papers: Path, scopes: list[bool]
+) -> None:
+    shutil.copytree(ROOT / "templates", project / "templates")
+    shutil.copytree(ROOT / "static", project / "static")
+    resident = Resident()
+    incremental(project, resident)
+    template = project / "templates/paper.html"
+    good = template.read_text()
+    edit(papers / "ouyang2022training.yaml", "Fine-tunes a model", "Fine-tunes a language model")
+    template.write_text(good.replace("{{ paper.title }}", "{{ paper.title | no_such_filter }}", 1))
     code = run_build(Path("content"), Path("site"), io.StringIO(), io.StringIO(), resident=resident)
-    assert code == 0
+    assert code == 1
+    template.write_text(good)
+    edit(papers / "rafailov2023direct.yaml", "'Direct Preference", "'A Direct Preference")
+    built, _ = incremental(project, resident)  # the site on disk is not what the failed build rendered
+    assert_equals_cold(project, built)
+    (project / "site/papers/christiano2017deep/index.html").unlink()
+    edit(papers / "rafailov2023direct.yaml", "'A Direct Preference", "'Zeta Preference")
+    built, _ = incremental(project, resident)  # a file deleted from the site since
+    assert_equals_cold(project, built)
+    edit(papers / "rafailov2023direct.yaml", "'Zeta Preference", "'Direct Preference")
+    built, _ = incremental(project, resident)
+    assert_equals_cold(project, built)
+    assert scopes == [True, True, True, True, False]
+
+
+def test_pages_are_all_looked_at_when_another_papers_reference_changed(project: Path, papers: Path) -> None:
+    """A paper's formatted reference is on its own page: when one changed for a paper that was not
+    edited (it cannot today: labels come from authors and years), no page may be left alone."""
+    resident = Resident()
+    loaded(project, resident)
+    edit(papers / "ouyang2022training.yaml", "Fine-tunes a model", "Fine-tunes a language model")
+    corpus = loaded(project, resident)
+    cache = BuildCache(project / ".survey-cache", resident)
+    left = render._outputs_outside(corpus, Scope.around(corpus, resident.swapped))
+    for paths in left:  # as if the last build had signed and written every output left alone
+        cache.put("pages", f"out|{paths[0]}", "signature")
+    output = Output(project / "site", "out", existing={path for paths in left for path in paths}, intact=True)
+    before = {paper.key: {"plain": paper.title, "alpha": paper.title} for paper in corpus.papers}
+    own = {**before, "ouyang2022training": {"plain": "new", "alpha": "new"}}
+    other = {**before, "christiano2017deep": {"plain": "new", "alpha": "new"}}
+    scope, _ = narrowed(corpus, cache, output, ("out", "shell", before), ("out", "shell", own))
+    assert not scope.everything
+    scope, _ = narrowed(corpus, cache, output, ("out", "shell", before), ("out", "shell", other))
+    assert scope.everything
