@@ -111,6 +111,11 @@ class BuildCache:
             self.entries[kind][key] = value
             self.used[kind].add(key)
 
+    def keep(self, kind: str, keys: list[str]) -> None:
+        """Keep these stored entries for the next build, as if each had been looked up."""
+        if self.enabled:
+            self.used[kind].update(keys)
+
     def known(self, kind: str) -> dict[str, Any]:
         """Every stored entry of a kind, for workers that look many up (marks none as used)."""
         if not self.enabled:

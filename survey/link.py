@@ -329,8 +329,9 @@ def _reorder_lists_of(corpus: Corpus, paper: Paper) -> None:
 
 def _swap_neighbours(corpus: Corpus, swapped: dict[int, Paper]) -> None:
     """Same-author and related lists naming an old version name the new one."""
+    old = swapped.keys()
     for paper in corpus.papers:
-        for name in ("same_authors", "related"):
-            found = getattr(paper, name)
-            if any(id(other) in swapped for other in found):
-                setattr(paper, name, [swapped.get(id(other), other) for other in found])
+        if not old.isdisjoint(map(id, paper.same_authors)):
+            paper.same_authors = [swapped.get(id(other), other) for other in paper.same_authors]
+        if not old.isdisjoint(map(id, paper.related)):
+            paper.related = [swapped.get(id(other), other) for other in paper.related]

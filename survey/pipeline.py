@@ -106,6 +106,23 @@ def build(
     `resident` is what a long-running builder keeps between builds (cache.Resident); `committed`
     hears of the new site as soon as it is in place, before the cache is saved.
     """
+    # A long-running builder's heap (millions of objects) is left out of collections throughout:
+    # a full collection started by reading the small state file took 0.4 s at 10,000 papers.
+    with frozen_heap():
+        return _build(project, out, report, base_url, use_cache, progress, workers, resident, committed)
+
+
+def _build(
+    project: Project,
+    out: Path,
+    report: Report,
+    base_url: str | None,
+    use_cache: bool,
+    progress: Progress,
+    workers: int,
+    resident: Resident | None,
+    committed: Callable[[WriteStats], None] | None,
+) -> WriteStats | None:
     cache = BuildCache(CACHE_DIR if use_cache else None, resident)
     inputs = [project.content, project.templates, project.static]
     stamp = fingerprint(inputs, f"{base_url}|{out.resolve()}", cache.files) if use_cache else ""

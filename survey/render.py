@@ -377,8 +377,7 @@ def narrowed(
     known, keys = cache.known("pages"), [f"{output.key}|{paths[0]}" for paths in left]
     if not all(key in known for key in keys) or not all(p in output.existing for ps in left for p in ps):
         return whole
-    for key in keys:
-        cache.get("pages", key)  # still this build's signature: kept in the cache
+    cache.keep("pages", keys)  # still this build's signatures
     names = [path for paths in left for path in paths]
     return scope, Rendered(names=names, kept=len(names))
 
@@ -623,7 +622,13 @@ def stats_context(corpus: Corpus) -> dict[str, Any]:
     authors = sorted(corpus.authors, key=lambda a: (-len(a.papers), a.slug))[:25]
     venues = sorted(corpus.venues, key=lambda v: (-len(v.papers), v.name.lower()))
     with_code = sum(1 for p in corpus.papers if p.code)
-    return {"top_authors": authors, "venues_by_size": venues, "with_code": with_code}
+    by_topic = {t.id: sum(1 for p in t.all_papers if p.code) for t in corpus.topics}
+    return {
+        "top_authors": authors,
+        "venues_by_size": venues,
+        "with_code": with_code,
+        "with_code_by_topic": by_topic,
+    }
 
 
 def home_context(corpus: Corpus) -> dict[str, Any]:

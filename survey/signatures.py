@@ -109,7 +109,7 @@ class Scope:
         shown = set(ids)
         shown.update(id(relation.paper) for paper in swapped for relation in paper.relations)
         for paper in corpus.papers:
-            if any(id(other) in ids for other in (*paper.same_authors, *paper.related)):
+            if not ids.isdisjoint(map(id, paper.same_authors)) or not ids.isdisjoint(map(id, paper.related)):
                 shown.add(id(paper))
         topics = {id(t) for paper in swapped for topic in paper.topics for t in (topic, *topic.ancestors)}
         authors = {id(author) for paper in swapped for author in paper.authors}
