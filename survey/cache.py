@@ -15,10 +15,13 @@ code, options) hash to the last build's fingerprint, with its output in place, h
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import os
 import pickle
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -183,7 +186,8 @@ class BuildCache:
         if path is None or not path.is_file():
             return None
         try:
-            with open(path, "rb") as file:  # read as it is unpickled: the whole file is never in memory
+            # read as it is unpickled: the whole file is never in memory
+            with open(path, "rb") as file, _collector_paused():
                 stored = pickle.load(file)  # our own file, never downloaded
             return stored["data"] if stored["format"] == FORMAT else None
         except Exception:  # a damaged cache, or one from another version, is rebuilt, never trusted
@@ -195,6 +199,19 @@ class BuildCache:
         with open(temp, "wb") as file:  # written as it is pickled, never held whole in memory
             pickle.dump({"format": FORMAT, "data": data}, file, protocol=pickle.HIGHEST_PROTOCOL)
         temp.replace(self.folder / name)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Unpickling the cache makes millions of objects and no garbage: collections in between only
+    walked them again (0.1 s of reading 10,000 papers)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _copies(entries: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
