@@ -161,12 +161,20 @@ def _build(
     return stats
 
 
-def warm_up(content_dir: Path, resident: Resident) -> None:
+def warm_up(project: Project, out: Path, resident: Resident) -> None:
     """Read into `resident` what the next build would have to read back, the cache with every paper
-    in it, and link the corpus, so that the next edit only swaps the edited papers in.
+    in it, link the corpus, and note that the site in `out` is what this corpus renders, so that the
+    next edit swaps the edited papers in and looks only at the pages that show them.
 
-    survey serve's builder does this while it waits, when its first build had nothing to do.
+    survey serve's builder does this while it waits, when its first build had nothing to do (so the
+    site on disk, and the signatures in the cache, are those of the inputs as they are).
     """
+    from survey.cite import formatted_references
     from survey.render import render_site  # noqa: F401  (imported now, not at the first edit)
+    from survey.signatures import shell_signature
 
-    load(content_dir, Report(), cache=BuildCache(CACHE_DIR, resident))
+    cache = BuildCache(CACHE_DIR, resident)
+    corpus = load(project.content, Report(), cache=cache)
+    if corpus is not None and resident.corpus is corpus:  # it passed validation
+        shell = shell_signature(corpus, project.templates, cache.files)
+        resident.rendered = (str(out.resolve()), shell, formatted_references(corpus.papers, cache))

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from survey.cache import BuildCache
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD = FIXTURES / "good"
@@ -84,3 +86,22 @@ def browser() -> Iterator:
         browser = launch(playwright)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def scopes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each build of a resident builder looked at every page (True) or only those around
+    the swapped papers (the cold builds compared with are left out)."""
+    from survey import render
+
+    seen: list[bool] = []
+    narrowed = render.narrowed
+
+    def spy(corpus: object, cache: BuildCache, *args: object) -> tuple:
+        scope, left_alone = narrowed(corpus, cache, *args)  # type: ignore[arg-type]
+        if cache.resident:
+            seen.append(scope.everything)
+        return scope, left_alone
+
+    monkeypatch.setattr(render, "narrowed", spy)
+    return seen

@@ -14,7 +14,7 @@ from test_cli import run, snapshot
 
 from survey.cache import Resident
 from survey.cli import run_build
-from survey.pipeline import warm_up
+from survey.pipeline import Project, warm_up
 from survey.write import folder_times, read_manifest
 
 
@@ -109,16 +109,20 @@ def test_no_change_rebuild_writes_nothing_and_uses_the_cache(maintainer: Path) -
     assert (maintainer / ".survey-cache/cache.pickle").is_file()
 
 
-def test_a_builder_warmed_up_after_a_build_elsewhere_equals_cold(maintainer: Path) -> None:
-    """survey serve's builder reads the cache in when its first build had nothing to do."""
+def test_a_builder_warmed_up_after_a_build_elsewhere_equals_cold(
+    maintainer: Path, scopes: list[bool]
+) -> None:
+    """survey serve's builder reads the cache in and links the corpus when its first build had nothing
+    to do; its first edit then looks only at the pages around the edited paper."""
     incremental(maintainer)
     resident = Resident()
-    warm_up(Path("content"), resident)
-    assert resident.entries and resident.entries["papers"]
+    warm_up(Project.at(Path("content")), Path("site"), resident)
+    assert resident.entries and resident.entries["papers"] and resident.corpus
     paper = maintainer / "content/papers/christiano2017deep.yaml"
     paper.write_text(paper.read_text().replace("Preferences}", "Preferences, Warmed}"))
     built, _ = incremental(maintainer, resident)
     assert_equals_cold(maintainer, built)
+    assert scopes == [False]
 
 
 def test_folder_times_kept_after_edits_are_those_on_disk(maintainer: Path) -> None:

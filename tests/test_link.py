@@ -153,22 +153,6 @@ def test_a_paper_added_or_a_failed_edit_links_from_scratch(project: Path, papers
     assert links(loaded(project, resident)) == links(loaded(project))
 
 
-@pytest.fixture
-def scopes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Whether each build of a resident builder looked at every page (True) or only those around
-    the swapped papers (the cold builds compared with are left out)."""
-    seen: list[bool] = []
-
-    def spy(corpus: Corpus, cache: BuildCache, *args: object) -> tuple:
-        scope, left_alone = narrowed(corpus, cache, *args)  # type: ignore[arg-type]
-        if cache.resident:
-            seen.append(scope.everything)
-        return scope, left_alone
-
-    monkeypatch.setattr(render, "narrowed", spy)
-    return seen
-
-
 def test_a_resident_builder_relinking_builds_what_a_cold_build_does(
     project: Path, papers: Path, scopes: list[bool]
 ) -> None:
