@@ -108,19 +108,20 @@ def year_counts(papers: list[Paper], corpus: Corpus) -> list[tuple[str, int, int
     """
     if not papers:
         return []
-    last = max(p.year for p in papers)
-    first_single = max(min(p.year for p in papers), last - YEAR_SPAN + 1)
-    oldest = min(p.year for p in papers)
+    years = [p.year for p in papers]
+    last, oldest = max(years), min(years)
+    first_single = max(oldest, last - YEAR_SPAN + 1)
     bars = [(f"before {first_single}", oldest, first_single - 1)] if oldest < first_single else []
     bars += [(str(year), year, year) for year in range(first_single, last + 1)]
     counts = [[0] * len(corpus.roots) for _ in bars]
+    parts = {id(topic): root_index(topic) for topic in corpus.topics}
     for paper in papers:
         index = (
             0
             if paper.year < first_single
             else paper.year - first_single + (len(bars) - (last - first_single + 1))
         )
-        part = min((root_index(t) for t in paper.topics), default=0)
+        part = min(map(parts.__getitem__, map(id, paper.topics)), default=0)
         counts[index][part] += 1
     return [(label, start, end, count) for (label, start, end), count in zip(bars, counts, strict=True)]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import operator
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -148,24 +149,29 @@ class Fragments:
         self.made: dict[tuple, str] = kept if kept is not None else {}
         self.new: dict[tuple, str] = {}  # made in this process, for the cache
         self.modules: dict[str, Any] = {}
-        env.globals["remembered_item"] = self.item
-        env.globals["remembered_row"] = self.row
+        env.globals["remembered_items"] = self.items
+        env.globals["remembered_rows"] = self.rows
 
     @jinja2.pass_context
-    def item(
+    def items(
         self,
         context: jinja2.runtime.Context,
-        paper: Paper,
+        papers: list[Paper],
         show_topics: bool = True,
         filterable: bool = False,
     ) -> Markup:
-        return self._made(context["root"], "paper_item", paper, show_topics, filterable)
+        """Each paper's list item, one per line: joined here, not in a template loop (a list may
+        hold every paper, and a template loop costs several times the join)."""
+        root, options = context["root"], (show_topics, filterable)
+        return Markup("".join(self._text(root, "paper_item", paper, *options) + "\n" for paper in papers))
 
     @jinja2.pass_context
-    def row(self, context: jinja2.runtime.Context, paper: Paper) -> Markup:
-        return self._made(context["root"], "paper_row", paper)
+    def rows(self, context: jinja2.runtime.Context, papers: list[Paper]) -> Markup:
+        """Each paper's row in the papers table, one per line."""
+        root = context["root"]
+        return Markup("\n  ".join(self._text(root, "paper_row", paper) for paper in papers))
 
-    def _made(self, root: str, macro: str, paper: Paper, *options: bool) -> Markup:
+    def _text(self, root: str, macro: str, paper: Paper, *options: bool) -> str:
         key = (self.tokens.get(id(paper), paper.key), root, macro, *options)
         found = self.made.get(key)
         if found is None:
@@ -175,7 +181,7 @@ class Fragments:
             found = self.made[key] = str(getattr(self.modules[root], macro)(paper, *options))
             if self.keep:
                 self.new[key] = found
-        return Markup(found)
+        return found
 
 
 def author_list(paper: Paper, limit: int = 0) -> str:
@@ -518,7 +524,7 @@ def pages(
     yield Page("robots.txt", "robots.txt", {})
     if corpus.config.base_url:
         yield Page("sitemap.xml", "sitemap.xml", {"paths": sitemap_paths(corpus)})
-    yield Page("papers/index.html", "papers.html", {"papers": corpus.papers})
+    yield Page("papers/index.html", "papers.html", {}, functools.partial(papers_context, corpus))
     yield Page("topics/index.html", "topics.html", {})
     yield Page("search/index.html", "search.html", {})
     yield Page("stats/index.html", "stats.html", {}, functools.partial(stats_context, corpus))
@@ -555,7 +561,13 @@ Added = Callable[[], list[tuple[Paper, date]]]  # every dated paper with its dat
 
 
 def new_context(added: Added) -> dict[str, Any]:
-    return {"entries": added()}
+    """The papers by the day they were added, the last day first."""
+    days = itertools.groupby(added(), key=operator.itemgetter(1))
+    return {"groups": [(day, [paper for paper, _ in entries]) for day, entries in days]}
+
+
+def papers_context(corpus: Corpus) -> dict[str, Any]:
+    return {"papers": sorted(corpus.papers, key=lambda paper: paper.title.lower())}
 
 
 def feed_context(title: str, added: Added, papers: list[Paper] | None = None) -> dict[str, Any]:
