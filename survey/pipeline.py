@@ -72,18 +72,16 @@ def load(
         return None
     papers = [item.paper for item in loaded]
     resident = cache.resident if cache else None
+    last = resident.corpus if resident and report.ok else None  # survey serve's builder's last corpus
     with frozen_heap():  # the parsed papers live as long as the corpus
-        last = resident.corpus if resident else None
-        swapped = relink(last, config, roots, papers, cache) if last and report.ok else None
-        if last and swapped is not None:  # checked again: the edited papers, and the corpus-wide rules
-            corpus, checked = last, {id(paper) for paper in swapped}
+        swapped = relink(last, config, roots, papers, cache) if last else None
+        if last and swapped is not None:  # checked again: the swapped papers, and the corpus-wide rules
+            corpus, checked, intro_refs = last, {id(paper) for paper in swapped}, []
             loaded = [item for item in loaded if id(item.paper) in checked]
-            summary_refs = [(item.paper, ref, line) for item in loaded for ref, line in item.references]
-            validate(corpus, summary_refs, [], report, swapped)
         else:
             corpus = link(config, content_dir, roots, papers, cache, workers)
-            summary_refs = [(item.paper, ref, line) for item in loaded for ref, line in item.references]
-            validate(corpus, summary_refs, intro_refs, report)
+        summary_refs = [(item.paper, ref, line) for item in loaded for ref, line in item.references]
+        validate(corpus, summary_refs, intro_refs, report, swapped)
     if resident:  # only a corpus that passed every rule is a base for the next edit
         resident.corpus = corpus if report.ok else None
         resident.swapped = swapped

@@ -1,8 +1,10 @@
-"""Rendering: one Jinja environment, one context builder per page kind, all in memory.
+"""Rendering: one Jinja environment, one context builder per page kind.
 
-`render_site` returns {output path: bytes}; nothing is written here. Every page gets
-`root`, its way back to the site root, and links are made with the `url` filter so they
-stay relative (sub-path hosting and file:// both work).
+`render_site` renders every page and export whose signature changed and stages the files whose
+bytes changed (write.py commits them); in survey serve's builder, after an edit, it looks only at
+the pages around the edited papers (`narrowed`). Every page gets `root`, its way back to the site
+root, and links are made with the `url` filter so they stay relative (sub-path hosting and file://
+both work).
 """
 
 from __future__ import annotations
@@ -296,9 +298,10 @@ def render_site(
     """Render every page and export, and stage the files whose bytes changed (see write.py).
 
     With a cache and the previous output, a task whose signature matches the one it had when it
-    was written (and whose files are still there) is not run again. Work is spread over `workers`
-    processes (0: automatic). Raises TemplateFailure, after discarding everything staged, when a
-    template fails.
+    was written (and whose files are still there) is not run again; in a long-running builder,
+    the pages and exports no swapped paper is on are not even looked at (`narrowed`). Work is
+    spread over `workers` processes (0: automatic). Raises TemplateFailure, after discarding
+    everything staged, when a template fails.
     """
     cache = cache or BuildCache(None)
     resident = cache.resident
