@@ -37,6 +37,14 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def maintainer(project: Path) -> Path:
+    """The project with its own copy of the templates and static files, as a maintainer has it."""
+    shutil.copytree(ROOT / "templates", project / "templates")
+    shutil.copytree(ROOT / "static", project / "static")
+    return project
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled corpus built once per test run, into a folder named `site` (so its parent can serve

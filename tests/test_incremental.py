@@ -9,20 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from test_cli import run, snapshot
 
 from survey.cache import Resident
 from survey.cli import run_build
 from survey.pipeline import Project, warm_up
 from survey.write import folder_times, read_manifest
-
-
-@pytest.fixture
-def maintainer(project: Path) -> Path:
-    shutil.copytree(ROOT / "templates", project / "templates")
-    shutil.copytree(ROOT / "static", project / "static")
-    return project
 
 
 def cold(project: Path) -> dict[str, bytes]:

@@ -4,11 +4,9 @@ exactly as a corpus linked from scratch, and refers to no old version of any pap
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from test_incremental import assert_equals_cold, incremental
 
 from survey import render
@@ -154,10 +152,9 @@ def test_a_paper_added_or_a_failed_edit_links_from_scratch(project: Path, papers
 
 
 def test_a_resident_builder_relinking_builds_what_a_cold_build_does(
-    project: Path, papers: Path, scopes: list[bool]
+    maintainer: Path, papers: Path, scopes: list[bool]
 ) -> None:
-    shutil.copytree(ROOT / "templates", project / "templates")
-    shutil.copytree(ROOT / "static", project / "static")
+    project = maintainer
     resident = Resident()
     incremental(project, resident)
     for change in relinking_edits(papers):
@@ -170,10 +167,9 @@ def test_a_resident_builder_relinking_builds_what_a_cold_build_does(
 
 
 def test_pages_are_all_looked_at_again_after_a_failed_render_or_a_deleted_file(
-    project: Path, papers: Path, scopes: list[bool]
+    maintainer: Path, papers: Path, scopes: list[bool]
 ) -> None:
-    shutil.copytree(ROOT / "templates", project / "templates")
-    shutil.copytree(ROOT / "static", project / "static")
+    project = maintainer
     resident = Resident()
     incremental(project, resident)
     template = project / "templates/paper.html"
