@@ -4,9 +4,13 @@ exactly as a corpus linked from scratch, and refers to no old version of any pap
 from __future__ import annotations
 
 import io
+import random
+import re
+import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from test_incremental import assert_equals_cold, incremental
 
 from survey import render
@@ -211,3 +215,27 @@ def test_pages_are_all_looked_at_when_another_papers_reference_changed(project: 
     assert not scope.everything
     scope, _ = narrowed(corpus, cache, output, ("out", "shell", before), ("out", "shell", other))
     assert scope.everything
+
+
+def test_random_title_edits_of_the_bundled_corpus_build_what_cold_builds_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scopes: list[bool]
+) -> None:
+    """The real corpus, with its relations, shared authors and related papers: one to three papers
+    renamed at a time (a fixed random sequence), each build compared with a cold build."""
+    for folder in ("content", "templates", "static"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    monkeypatch.chdir(tmp_path)
+    resident = Resident()
+    incremental(tmp_path, resident)
+    choose = random.Random(5)
+    papers = sorted((tmp_path / "content/papers").glob("*.yaml"))
+    for _ in range(4):
+        for path in choose.sample(papers, choose.randint(1, 3)):
+            word = choose.choice(["Aardvark", "Zebra", "Middle"])  # first, last or among the others
+            renamed = re.sub(
+                r"^title: (['\"]?)", rf"title: \g<1>{word} ", path.read_text(), count=1, flags=re.M
+            )
+            path.write_text(renamed)
+        built, _ = incremental(tmp_path, resident)
+        assert_equals_cold(tmp_path, built)
+    assert scopes.count(False) >= 2  # most of these builds looked only at the pages around the edits
