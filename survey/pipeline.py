@@ -167,12 +167,9 @@ def warm_up(project: Project, out: Path, resident: Resident) -> None:
     survey serve's builder does this while it waits, when its first build had nothing to do (so the
     site on disk, and the signatures in the cache, are those of the inputs as they are).
     """
-    from survey.cite import formatted_references
-    from survey.render import render_site  # noqa: F401  (imported now, not at the first edit)
-    from survey.signatures import shell_signature
+    from survey.render import rendered_with
 
     cache = BuildCache(CACHE_DIR, resident)
     corpus = load(project.content, Report(), cache=cache)
     if corpus is not None and resident.corpus is corpus:  # it passed validation
-        shell = shell_signature(corpus, project.templates, cache.files)
-        resident.rendered = (str(out.resolve()), shell, formatted_references(corpus.papers, cache))
+        resident.rendered = rendered_with(corpus, project.templates, str(out.resolve()), cache)

@@ -308,12 +308,10 @@ def render_site(
     last = resident.rendered if resident else None
     if resident:
         resident.rendered = None  # until this build has rendered (and pipeline.build committed)
-    reference_workers = worker_count(workers, len(corpus.papers))
-    references = formatted_references(corpus.papers, cache, reference_workers, progress)
-    shell = shell_signature(corpus, templates, cache.files) if cache.enabled else ""
+    now = rendered_with(corpus, templates, output.key, cache, workers, progress)
+    _, shell, references = now
     signer = PageSigner(corpus, shell, references)
-    rendered_with = (output.key, shell, references)
-    scope, left_alone = narrowed(corpus, cache, output, last, rendered_with)
+    scope, left_alone = narrowed(corpus, cache, output, last, now)
     # The longest tasks first (see next_free): the exports made from the whole corpus (they have no
     # paths known up front), then the pages, which pages() yields whole-corpus ones first.
     exported = list(exports(corpus, static, kept_search_files(corpus, cache), scope))
@@ -355,11 +353,28 @@ def render_site(
         keep_fragments(job.fragments.made, results, signer)
         cache.put("fragments", signer.shell, job.fragments.made)
     if resident:
-        resident.rendered = rendered_with
+        resident.rendered = now
     return [*results, left_alone]
 
 
 RenderedWith = tuple[str, str, dict[str, dict[str, str]]]  # output key, shell signature, references
+
+
+def rendered_with(
+    corpus: Corpus,
+    templates: Path,
+    output_key: str,
+    cache: BuildCache,
+    workers: int = 1,
+    progress: Progress = no_progress,
+) -> RenderedWith:
+    """What the pages of `corpus` are rendered with besides its papers: the output folder, the
+    shell signature ("" without the cache) and every paper's formatted reference."""
+    references = formatted_references(
+        corpus.papers, cache, worker_count(workers, len(corpus.papers)), progress
+    )
+    shell = shell_signature(corpus, templates, cache.files) if cache.enabled else ""
+    return output_key, shell, references
 
 
 def narrowed(
