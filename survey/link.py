@@ -312,9 +312,8 @@ def _swap(corpus: Corpus, old: Paper, new: Paper) -> None:
 
 def _lists_of(corpus: Corpus, paper: Paper) -> list[list[Paper]]:
     """The newest-first lists `paper` is on: its topics and theirs above, authors, year and venue."""
-    topics = {id(t): t for topic in paper.topics for t in (topic, *topic.ancestors)}.values()
     lists = [topic.papers for topic in paper.topics]
-    lists += [topic.all_papers for topic in topics]
+    lists += [corpus.topic_by_id[topic_id].all_papers for topic_id in paper.facet_topics]
     lists += [author.papers for author in paper.authors]
     lists += [year.papers for year in corpus.years if year.year == paper.year]
     if paper.venue_ref:

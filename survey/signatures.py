@@ -111,17 +111,17 @@ class Scope:
         for paper in corpus.papers:
             if not ids.isdisjoint(map(id, paper.same_authors)) or not ids.isdisjoint(map(id, paper.related)):
                 shown.add(id(paper))
-        topics = {id(t) for paper in swapped for topic in paper.topics for t in (topic, *topic.ancestors)}
+        topics = {topic_id for paper in swapped for topic_id in paper.facet_topics}  # and those above
         authors = {id(author) for paper in swapped for author in paper.authors}
         venues = {id(paper.venue_ref) for paper in swapped}
         years = {paper.year for paper in swapped}
         return cls(
-            topics=[t for t in corpus.topics if id(t) in topics],
+            topics=[t for t in corpus.topics if t.id in topics],
             papers=[p for p in corpus.papers if id(p) in shown],
             authors=[a for a in corpus.authors if id(a) in authors],
             years=[y for y in corpus.years if y.year in years],
             venues=[v for v in corpus.venues if id(v) in venues],
             cited_papers=[p for p in corpus.papers if id(p) in ids],
-            cited_topics=[t for t in corpus.topics if id(t) in topics],
+            cited_topics=[t for t in corpus.topics if t.id in topics],
             everything=False,
         )
