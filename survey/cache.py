@@ -1,10 +1,13 @@
 """The build cache in .survey-cache/: what a build can reuse from the last one.
 
-Two files. `state.pickle` is small and read first: the fingerprint of the last build and the
-content hash of every input file with the size and modification time it had when hashed (so an
-unchanged file is not read again, as git's index does). `cache.pickle` is large and read only
-when something has to be built: parsed paper files, formatted references, linking results and
-page signatures.
+`state.pickle` is small and read first: the fingerprint of the last build and the content hash
+of every input file with the size and modification time it had when hashed (so an unchanged file
+is not read again, as git's index does). `cache.pickle` is large and read only when something has
+to be built: parsed paper files, formatted references, linking results, page signatures and
+fragments of markup. A build that changes a few of its entries appends what it put and dropped to
+`cache.journal` rather than writing the large file again (a one-paper edit at 10,000 papers wrote
+80 MB, half a second); the journal is read after it and folded into it once it grows past a
+quarter of its size. Files of their own hold what is stored whole (`search.pickle`, the postings).
 
 Everything cached is keyed by the bytes it came from, so a stale entry is never used: a changed
 file has a new hash. A build whose inputs (corpus, templates, static files, the generator's own
@@ -27,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = Path(".survey-cache")
-FORMAT = 9  # bump when cached objects change shape
+FORMAT = 10  # bump when cached objects change shape
 KINDS = ("papers", "references", "pages", "links", "fragments")
+JOURNAL_SHARE = 4  # cache.journal is folded into cache.pickle when it would pass a quarter of its size
 CODE = Path(__file__).resolve().parent  # the generator's own code is an input of every build
 
 
@@ -70,7 +74,8 @@ class Resident:
     """
 
     entries: dict[str, dict[str, Any]] | None = None  # as saved in cache.pickle
-    written: tuple[int, int] = (0, 0)  # size and modification time of cache.pickle when saved
+    written: Any = None  # size and modification time of cache.pickle and cache.journal when saved
+    origin: tuple[str, int] | None = None  # BuildCache.origin of those entries
     # search.KeptIndex: the search postings of the last build (checked against the papers, not the file)
     search: Any = None
     # model.Corpus: the last build's linked corpus, when it passed validation (link.relink)
@@ -87,8 +92,11 @@ class BuildCache:
         self.resident = resident if folder is not None else None
         self.entries: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
         self.used: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        self.changed: dict[str, set[str]] = {kind: set() for kind in KINDS}  # put with a new value
+        self.origin: tuple[str, int] | None = None  # (cache.pickle's token, intact journal length)
         self.fingerprint = ""
         self.output: dict[str, Any] = {}  # what the last build left in its output folder
+        self.to_store: dict[str, Any] = {}  # see store()
         self._entries_read = False
         state = self._read("state.pickle")
         if state:
@@ -111,7 +119,10 @@ class BuildCache:
     def put(self, kind: str, key: str, value: Any) -> None:
         if self.enabled:
             self._read_entries()
-            self.entries[kind][key] = value
+            entries = self.entries[kind]
+            if key not in entries or (entries[key] is not value and entries[key] != value):
+                self.changed[kind].add(key)
+            entries[key] = value
             self.used[kind].add(key)
 
     def keep(self, kind: str, keys: list[str]) -> None:
@@ -125,6 +136,19 @@ class BuildCache:
             return {}
         self._read_entries()
         return self.entries[kind]
+
+    def stored(self, name: str) -> Any:
+        """What a build stored under `name` (a file of its own, e.g. the search postings), if this
+        code stored it. Like every entry, it is a start to check, never trusted as it is."""
+        if not self.enabled:
+            return None
+        stored = self._read(f"{name}.pickle")
+        return stored["value"] if stored and stored["code"] == self._code else None
+
+    def store(self, name: str, value: Any) -> None:
+        """Write `value` under `name` when the cache is saved."""
+        if self.enabled:
+            self.to_store[name] = value
 
     def templates_folder(self) -> Path | None:
         """Where Jinja keeps compiled templates (None without the cache)."""
@@ -142,39 +166,107 @@ class BuildCache:
         (self.folder / ".gitignore").write_text("*\n")
         if self._entries_read:
             entries = {kind: self._used_entries(kind) for kind in KINDS}
-            self._write("cache.pickle", {"code": self._code, "entries": entries})
+            if not self._append_changes():
+                self._write_entries(entries)
             if self.resident:
                 self.resident.entries = entries
-                self.resident.written = _size_and_time(self.folder / "cache.pickle")
+                self.resident.written = self._stamps()
+                self.resident.origin = self.origin
+        for name, value in self.to_store.items():
+            self._write(f"{name}.pickle", {"code": self._code, "value": value})
         state = {"fingerprint": fingerprint, "files": self.files.seen, "output": output}
         self._write("state.pickle", state)
 
     def _used_entries(self, kind: str) -> dict[str, Any]:
         return {key: value for key, value in self.entries[kind].items() if key in self.used[kind]}
 
+    def _append_changes(self) -> bool:
+        """Append to cache.journal what this build put and dropped; False when cache.pickle is to
+        be written whole instead (there is none yet, or the journal would outgrow its share)."""
+        if self.origin is None:
+            return False
+        token, end = self.origin
+        entries, used = self.entries, self.used
+        record = {
+            "format": FORMAT,
+            "base": token,
+            "put": {kind: {key: entries[kind][key] for key in self.changed[kind]} for kind in KINDS},
+            "drop": {kind: [key for key in entries[kind] if key not in used[kind]] for kind in KINDS},
+        }
+        if not any(record["put"].values()) and not any(record["drop"].values()):
+            return True
+        data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        base = _size_and_time(self.folder / "cache.pickle")[0]
+        if (end + len(data)) * JOURNAL_SHARE > base:
+            return False
+        with open(self.folder / "cache.journal", "ab") as journal:
+            journal.truncate(end)  # a record torn by an interrupted build goes
+            journal.write(data)
+        self.origin = (token, end + len(data))
+        return True
+
+    def _write_entries(self, entries: dict[str, dict[str, Any]]) -> None:
+        """cache.pickle written whole, under a new token, and the journal of the old one removed."""
+        token = os.urandom(8).hex()
+        self._write("cache.pickle", {"code": self._code, "token": token, "entries": entries})
+        (self.folder / "cache.journal").unlink(missing_ok=True)  # its records name the old token
+        self.origin = (token, 0)
+
     def _read_entries(self) -> None:
-        """Load the large file; entries made by other code than this are dropped (they may differ)."""
+        """Load the large file and its journal; entries made by other code than this are dropped
+        (they may differ)."""
         if not self._entries_read:
             self._entries_read = True
             if self._resident_entries_current():
                 assert self.resident and self.resident.entries is not None
                 # copies: what this build adds must not outlive it unless it is saved
                 self.entries = _copies(self.resident.entries)
+                self.origin = self.resident.origin
                 return
             assert self.folder is not None
-            written = _size_and_time(self.folder / "cache.pickle")  # before reading: a later write shows
+            written = self._stamps()  # before reading: a later write shows
             stored = self._read("cache.pickle")
             if stored and stored["code"] == self._code:
                 self.entries = stored["entries"]
-                if self.resident:  # what the file holds, for this process's next build
+                self.origin = (stored["token"], self._replay_journal(stored["token"]))
+                if self.resident:  # what the files hold, for this process's next build
                     self.resident.entries = _copies(self.entries)
                     self.resident.written = written
+                    self.resident.origin = self.origin
+
+    def _replay_journal(self, token: str) -> int:
+        """Apply cache.journal's records to the entries, in order; the length of its intact part."""
+        assert self.folder is not None
+        try:
+            journal = open(self.folder / "cache.journal", "rb")  # noqa: SIM115 (closed below)
+        except OSError:
+            return 0
+        end = 0
+        with journal, _collector_paused():
+            while True:
+                try:
+                    record = pickle.load(journal)  # our own file, never downloaded
+                except Exception:  # its end, or a record torn by an interrupted build (cut off next time)
+                    return end
+                if not _record_of(record, token):
+                    return end
+                for kind, found in record["put"].items():
+                    self.entries[kind].update(found)
+                for kind, keys in record["drop"].items():
+                    for key in keys:
+                        self.entries[kind].pop(key, None)
+                end = journal.tell()
 
     def _resident_entries_current(self) -> bool:
         resident, folder = self.resident, self.folder
         if resident is None or resident.entries is None or folder is None:
             return False
-        return _size_and_time(folder / "cache.pickle") == resident.written
+        return self._stamps() == resident.written
+
+    def _stamps(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Size and modification time of cache.pickle and of its journal: a write by anyone shows."""
+        assert self.folder is not None
+        return _size_and_time(self.folder / "cache.pickle"), _size_and_time(self.folder / "cache.journal")
 
     @functools.cached_property
     def _code(self) -> str:
@@ -199,6 +291,11 @@ class BuildCache:
         with open(temp, "wb") as file:  # written as it is pickled, never held whole in memory
             pickle.dump({"format": FORMAT, "data": data}, file, protocol=pickle.HIGHEST_PROTOCOL)
         temp.replace(self.folder / name)
+
+
+def _record_of(record: Any, token: str) -> bool:
+    """Whether a journal record was appended by this code to the cache file with this token."""
+    return isinstance(record, dict) and record.get("format") == FORMAT and record.get("base") == token
 
 
 @contextmanager

@@ -146,9 +146,11 @@ class Fragments:
 
     def __init__(self, env: jinja2.Environment, signer: PageSigner, kept: dict | None = None) -> None:
         self.env = env
+        self.shell = signer.shell
         self.tokens = signer.tokens if signer.shell else {}
         self.keep = kept is not None  # only with the cache, which gives pieces to keep (kept_fragments)
-        self.made: dict[tuple, str] = kept if kept is not None else {}
+        self.kept = kept if kept is not None else {}  # the cache's, never changed here
+        self.made: dict[tuple, str] = {}  # made in this process
         self.new: dict[tuple, str] = {}  # made in this process, for the cache
         self.modules: dict[str, Any] = {}
         env.globals["remembered_items"] = self.items
@@ -174,8 +176,10 @@ class Fragments:
         return Markup("\n  ".join(self._text(root, "paper_row", paper) for paper in papers))
 
     def _text(self, root: str, macro: str, paper: Paper, *options: bool) -> str:
-        key = (self.tokens.get(id(paper), paper.key), root, macro, *options)
-        found = self.made.get(key)
+        key = (self.shell, self.tokens.get(id(paper), paper.key), root, macro, *options)
+        found = self.kept.get(key)
+        if found is None:
+            found = self.made.get(key)
         if found is None:
             if root not in self.modules:
                 self.modules[root] = self.env.get_template("macros/papers.html").make_module({"root": root})
@@ -350,8 +354,7 @@ def render_site(
         for key, signature in result.signatures.items():
             cache.put("pages", key, signature)
     if job.fragments.keep:
-        keep_fragments(job.fragments.made, results, signer)
-        cache.put("fragments", signer.shell, job.fragments.made)
+        keep_fragments(cache, results, signer)
     if resident:
         resident.rendered = now
     return [*results, left_alone]
@@ -420,32 +423,38 @@ def _outputs_outside(corpus: Corpus, scope: Scope) -> list[tuple[str, ...]]:
 
 
 def kept_fragments(cache: BuildCache, signer: PageSigner) -> dict | None:
-    """The fragments the last build kept, if they were made under this build's shell signature."""
-    if not signer.shell:
-        return None
-    return dict(cache.get("fragments", signer.shell) or {})
+    """The fragments the last build kept, keyed by (shell signature, paper token, ...): only those
+    made under this build's shell signature are found."""
+    return cache.known("fragments") if signer.shell else None
 
 
-def keep_fragments(kept: dict, results: list[Rendered], signer: PageSigner) -> None:
-    """Add what the workers made; drop pieces of papers that are gone or changed."""
+def keep_fragments(cache: BuildCache, results: list[Rendered], signer: PageSigner) -> None:
+    """Add what the workers made; keep the pieces of this build's papers under its shell."""
     for result in results:
-        kept.update(result.fragments)
-    current = set(signer.tokens.values())
-    for key in [key for key in kept if key[0] not in current]:
-        del kept[key]
+        for key, text in result.fragments.items():
+            cache.put("fragments", key, text)
+    current, shell = set(signer.tokens.values()), signer.shell
+    kept = cache.known("fragments")
+    cache.keep("fragments", [key for key in kept if key[0] == shell and key[1] in current])
 
 
 def kept_search_files(corpus: Corpus, cache: BuildCache) -> dict[str, bytes] | None:
-    """The search files, made here from the postings a long-running builder kept, or None.
+    """The search files, made here from the postings the last build left, or None without the cache.
 
-    Made before the workers start, so that the postings this build leaves are kept in the builder.
+    The postings are those a long-running builder kept, else those in the cache (reading them
+    back takes a twentieth of the time indexing every paper takes). Made before the workers
+    start, so that the postings this build leaves are kept in the builder and in the cache.
     """
-    resident = cache.resident
-    if resident is None:
+    if not cache.enabled:
         return None
-    if resident.search is None:
-        resident.search = KeptIndex()
-    return resident.search.files(corpus)
+    resident = cache.resident
+    index = resident.search if resident and resident.search else KeptIndex(cache.stored("search"))
+    if resident:
+        resident.search = index
+    files = index.files(corpus)
+    if index.updated:
+        cache.store("search", index.last)
+    return files
 
 
 def exports(

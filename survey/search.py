@@ -98,13 +98,15 @@ def search_files(corpus: Corpus) -> dict[str, bytes]:
 
 
 class KeptIndex:
-    """The postings of the last build, kept by a long-running builder (survey serve's), so that an
-    edit re-indexes only the papers it changed and re-encodes only the shards it touched."""
+    """The postings of the last build, kept by a long-running builder (survey serve's) or in the
+    build cache, so that an edit re-indexes only the papers it changed and re-encodes only the
+    shards it touched."""
 
     REINDEX_SHARE = 10  # when more than a tenth of the papers changed, indexing all again is quicker
 
-    def __init__(self) -> None:
-        self.last: Postings | None = None
+    def __init__(self, last: Postings | None = None) -> None:
+        self.last = last  # e.g. read back from the build cache: it is checked against the papers
+        self.updated = False  # whether the last call to files() changed the postings
 
     def files(self, corpus: Corpus) -> dict[str, bytes]:
         """The same files as search_files(corpus), from the last build's postings where they apply."""
@@ -112,8 +114,10 @@ class KeptIndex:
         changed = last.changed(corpus, sources) if last else None
         if last is None or changed is None or len(changed) * self.REINDEX_SHARE > len(sources):
             self.last = Postings.of(corpus, sources)
+            self.updated = True
         else:
             last.update(changed, sources)
+            self.updated = bool(changed)
         return self.last.files(corpus)
 
 

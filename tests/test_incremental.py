@@ -158,7 +158,7 @@ def test_no_cache_leaves_no_cache(maintainer: Path) -> None:
     assert not (maintainer / ".survey-cache").exists()
 
 
-@pytest.mark.parametrize("name", ["cache.pickle", "state.pickle"])
+@pytest.mark.parametrize("name", ["cache.pickle", "cache.journal", "state.pickle", "search.pickle"])
 @pytest.mark.parametrize(
     "damage", [b"not a pickle", pickle.dumps({"format": 1}), pickle.dumps(["another", "shape"])]
 )

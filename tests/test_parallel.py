@@ -99,7 +99,7 @@ def test_an_unexpected_error_in_a_worker_leaves_no_staged_files(
     def broken(corpus: object) -> dict[str, bytes]:
         raise RuntimeError("a bug in an export")
 
-    monkeypatch.setattr(render, "search_files", broken)
+    monkeypatch.setattr(render, "corpus_files", broken)
     with pytest.raises(RuntimeError, match="a bug in an export"):
         run("build", "--jobs", "2", "--output", "site")
     assert snapshot(project / "site") == before

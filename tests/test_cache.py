@@ -1,0 +1,161 @@
+"""The build cache's files: the journal of changed entries, and the search postings kept whole."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_incremental import assert_equals_cold, incremental, sequence_of_edits
+
+from survey import cache as cache_module
+from survey import search
+from survey.cache import BuildCache
+
+CACHE = Path(".survey-cache")
+
+
+@pytest.fixture(autouse=True)
+def long_journal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixture corpus's cache file is small: let its journal grow to five times its size."""
+    monkeypatch.setattr(cache_module, "JOURNAL_SHARE", 0.2)
+
+
+def saved_entries(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, dict[str, Any]]]:
+    """The entries each build kept for the next one, as it saved them."""
+    seen: list[dict[str, dict[str, Any]]] = []
+    used = BuildCache._used_entries
+
+    def spy(self: BuildCache, kind: str) -> dict[str, Any]:
+        found = used(self, kind)
+        if kind == cache_module.KINDS[0]:
+            seen.append({})
+        seen[-1][kind] = found
+        return found
+
+    monkeypatch.setattr(BuildCache, "_used_entries", spy)
+    return seen
+
+
+def read_back() -> dict[str, dict[str, Any]]:
+    """The entries a new build reads: cache.pickle with its journal replayed."""
+    return as_stored({kind: BuildCache(CACHE).known(kind) for kind in cache_module.KINDS})
+
+
+def as_stored(entries: dict[str, dict[str, Any]]) -> dict[str, dict[str, bytes]]:
+    """Each entry as the cache file keeps it (a parsed paper without the links one build gave it),
+    comparable (parsed papers compare by identity)."""
+    return {kind: {key: pickle.dumps(v) for key, v in found.items()} for kind, found in entries.items()}
+
+
+def file_stamp(name: str) -> tuple[int, int]:
+    info = (CACHE / name).stat()
+    return info.st_size, info.st_mtime_ns
+
+
+def edit_title(maintainer: Path, word: str) -> None:
+    paper = maintainer / "content/papers/ouyang2022training.yaml"
+    paper.write_text(paper.read_text().replace("title: ", f"title: {word} ", 1))
+
+
+def test_an_edit_appends_to_the_journal_and_reads_back_as_saved(
+    maintainer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved = saved_entries(monkeypatch)
+    incremental(maintainer)
+    base = file_stamp("cache.pickle")
+    assert not (CACHE / "cache.journal").exists()
+    for number, edit in enumerate(sequence_of_edits(maintainer)[:3]):
+        edit()
+        built, _ = incremental(maintainer)
+        assert_equals_cold(maintainer, built)
+        assert file_stamp("cache.pickle") == base, f"edit {number} wrote cache.pickle whole"
+        assert read_back() == as_stored(saved[-1]), f"after edit {number}"
+        assert (CACHE / "cache.journal").is_file()
+
+
+def test_the_journal_is_folded_in_when_it_outgrows_its_share(
+    maintainer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved = saved_entries(monkeypatch)
+    incremental(maintainer)
+    edit_title(maintainer, "Once")
+    incremental(maintainer)
+    assert (CACHE / "cache.journal").is_file()
+    monkeypatch.setattr(cache_module, "JOURNAL_SHARE", 10_000)  # any record is now too long
+    base = file_stamp("cache.pickle")
+    edit_title(maintainer, "Twice")
+    built, _ = incremental(maintainer)
+    assert_equals_cold(maintainer, built)
+    assert not (CACHE / "cache.journal").exists()
+    assert file_stamp("cache.pickle") != base
+    assert read_back() == as_stored(saved[-1])
+
+
+def test_a_torn_record_is_ignored_and_cut_off(maintainer: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build interrupted while appending leaves half a record: the next build reads the records
+    before it, and its own record replaces the torn one."""
+    saved = saved_entries(monkeypatch)
+    incremental(maintainer)
+    edit_title(maintainer, "Whole")
+    incremental(maintainer)
+    journal = CACHE / "cache.journal"
+    whole = journal.read_bytes()
+    edit_title(maintainer, "Torn")
+    incremental(maintainer)
+    torn = journal.read_bytes()
+    journal.write_bytes(torn[: len(whole) + (len(torn) - len(whole)) // 2])
+    assert read_back() == as_stored(saved[-2])  # the intact record only
+    edit_title(maintainer, "After")
+    built, _ = incremental(maintainer)
+    assert_equals_cold(maintainer, built)
+    assert journal.read_bytes().startswith(whole)
+    assert read_back() == as_stored(saved[-1])
+
+
+def test_a_journal_of_another_cache_file_is_ignored(maintainer: Path) -> None:
+    incremental(maintainer)
+    edit_title(maintainer, "Old")
+    incremental(maintainer)
+    old_journal = (CACHE / "cache.journal").read_bytes()
+    (CACHE / "cache.pickle").unlink()  # the next build writes a new one, under a new token
+    edit_title(maintainer, "New")
+    incremental(maintainer)
+    assert not (CACHE / "cache.journal").exists()
+    (CACHE / "cache.journal").write_bytes(old_journal)  # its records name the old file
+    edit_title(maintainer, "Newer")
+    built, _ = incremental(maintainer)
+    assert_equals_cold(maintainer, built)
+
+
+def test_search_postings_are_read_back_and_updated(maintainer: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new build takes the postings the last one stored, and re-indexes only the edited paper."""
+    monkeypatch.setattr(search.KeptIndex, "REINDEX_SHARE", 0)  # a small corpus: one paper is an update
+    made: list[int] = []
+    index_all = search.Postings.of.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type, *args: Any) -> search.Postings:
+        made.append(1)
+        return index_all(cls, *args)
+
+    monkeypatch.setattr(search.Postings, "of", classmethod(counting))
+    incremental(maintainer)
+    assert len(made) == 1 and (CACHE / "search.pickle").is_file()
+    for word in ("Searched", "Again"):
+        edit_title(maintainer, word)
+        made.clear()
+        built, _ = incremental(maintainer)
+        assert not made, f"the build after {word!r} indexed every paper again"
+        assert_equals_cold(maintainer, built)
+
+
+def test_stale_search_postings_are_checked_against_the_papers(maintainer: Path) -> None:
+    incremental(maintainer)
+    stale = (CACHE / "search.pickle").read_bytes()
+    edit_title(maintainer, "Later")
+    incremental(maintainer)
+    (CACHE / "search.pickle").write_bytes(stale)  # postings of the corpus before the edit
+    edit_title(maintainer, "Latest")
+    built, _ = incremental(maintainer)
+    assert_equals_cold(maintainer, built)
