@@ -80,9 +80,9 @@ class Resident:
     search: Any = None
     # model.Corpus: the last build's linked corpus, when it passed validation (link.relink)
     corpus: Any = None
-    swapped: Any = None  # the papers this build swapped into that corpus; None when it linked afresh
-    # (output key, shell signature, references) of the last build that rendered and committed its
-    # site: a build with the same can leave alone the pages no swapped paper is on (render.narrowed)
+    # signatures.RenderedFrom of the last build that rendered and committed its site (also kept in
+    # the cache, for a new process): the next build looks only at the pages around the papers
+    # edited since (render.narrowed)
     rendered: Any = None
 
 

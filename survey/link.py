@@ -258,12 +258,12 @@ def relink(
     new title only moves the paper within the newest-first lists it is on. The papers not edited
     are the very objects `last` holds (survey serve's builder keeps them between builds).
     """
-    if len(papers) != len(last.papers) or _topic_shapes(list(walk(roots))) != _topic_shapes(last.topics):
+    if len(papers) != len(last.papers) or topic_shapes(list(walk(roots))) != topic_shapes(last.topics):
         return None
     swaps = []
     for new, old in zip(sorted(papers, key=lambda p: p.key), last.papers, strict=True):
         if new is not old:
-            if new.key != old.key or _link_shape(new) != _link_shape(old):
+            if new.key != old.key or link_shape(new) != link_shape(old):
                 return None
             swaps.append((old, new))
     if len(swaps) > RELINK_LIMIT:
@@ -282,12 +282,12 @@ def relink(
     return [new for _, new in swaps]
 
 
-def _link_shape(paper: Paper) -> tuple:
+def link_shape(paper: Paper) -> tuple:
     """What linking reads from a paper, but its key and title."""
     return (paper.year, paper.author_names, paper.venue, paper.topic_ids, paper.tags, paper.relation_keys)
 
 
-def _topic_shapes(topics: list[Topic]) -> list[tuple]:
+def topic_shapes(topics: list[Topic]) -> list[tuple]:
     """Every topic as the taxonomy and its introductions describe it (no links)."""
     return [
         (t.id, t.title, t.summary, t.section, t.parent.id if t.parent else "", t.depth, t.path, t.line,

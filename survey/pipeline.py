@@ -84,7 +84,6 @@ def load(
         validate(corpus, summary_refs, intro_refs, report, swapped)
     if resident:  # only a corpus that passed every rule is a base for the next edit
         resident.corpus = corpus if report.ok else None
-        resident.swapped = swapped
     return corpus
 
 
@@ -172,4 +171,4 @@ def warm_up(project: Project, out: Path, resident: Resident) -> None:
     cache = BuildCache(CACHE_DIR, resident)
     corpus = load(project.content, Report(), cache=cache)
     if corpus is not None and resident.corpus is corpus:  # it passed validation
-        resident.rendered = rendered_with(corpus, project.templates, str(out.resolve()), cache)
+        resident.rendered, _ = rendered_with(corpus, project.templates, str(out.resolve()), cache)

@@ -42,7 +42,7 @@ from survey.model import Author, Corpus, Paper, Topic, slugify
 from survey.parallel import Tick, next_free, split_work, ticking, worker_count
 from survey.progress import Progress, no_progress
 from survey.search import KeptIndex, search_files
-from survey.signatures import PageSigner, Scope, shell_signature
+from survey.signatures import PageSigner, RenderedFrom, Scope, shell_signature
 from survey.write import Staged, Stager, discard
 
 RECENT_LIMIT = 12
@@ -302,19 +302,20 @@ def render_site(
     """Render every page and export, and stage the files whose bytes changed (see write.py).
 
     With a cache and the previous output, a task whose signature matches the one it had when it
-    was written (and whose files are still there) is not run again; in a long-running builder,
-    the pages and exports no swapped paper is on are not even looked at (`narrowed`). Work is
-    spread over `workers` processes (0: automatic). Raises TemplateFailure, after discarding
-    everything staged, when a template fails.
+    was written (and whose files are still there) is not run again; when only some papers' files
+    changed since the last build, the pages and exports none of them is on are not even looked at
+    (`narrowed`). Work is spread over `workers` processes (0: automatic). Raises TemplateFailure,
+    after discarding everything staged, when a template fails.
     """
     cache = cache or BuildCache(None)
     resident = cache.resident
     last = resident.rendered if resident else None
     if resident:
         resident.rendered = None  # until this build has rendered (and pipeline.build committed)
-    now = rendered_with(corpus, templates, output.key, cache, workers, progress)
-    _, shell, references = now
-    signer = PageSigner(corpus, shell, references)
+    now, references = rendered_with(corpus, templates, output.key, cache, workers, progress)
+    signer = PageSigner(corpus, now.shell if now else "", references)
+    if last is None and resident is None:  # a new process: what the last build left in the cache
+        last = cache.stored("rendered")
     scope, left_alone = narrowed(corpus, cache, output, last, now)
     # The longest tasks first (see next_free): the exports made from the whole corpus (they have no
     # paths known up front), then the pages, which pages() yields whole-corpus ones first.
@@ -355,12 +356,11 @@ def render_site(
             cache.put("pages", key, signature)
     if job.fragments.keep:
         keep_fragments(cache, results, signer)
-    if resident:
-        resident.rendered = now
+    if now:  # kept for the next build, once this one is committed (pipeline.build)
+        cache.store("rendered", now)
+        if resident:
+            resident.rendered = now
     return [*results, left_alone]
-
-
-RenderedWith = tuple[str, str, dict[str, dict[str, str]]]  # output key, shell signature, references
 
 
 def rendered_with(
@@ -370,36 +370,39 @@ def rendered_with(
     cache: BuildCache,
     workers: int = 1,
     progress: Progress = no_progress,
-) -> RenderedWith:
-    """What the pages of `corpus` are rendered with besides its papers: the output folder, the
-    shell signature ("" without the cache) and every paper's formatted reference."""
+) -> tuple[RenderedFrom | None, dict[str, dict[str, str]]]:
+    """What the pages of `corpus` are rendered from besides each paper (None without the cache),
+    and every paper's formatted reference."""
     references = formatted_references(
         corpus.papers, cache, worker_count(workers, len(corpus.papers)), progress
     )
-    shell = shell_signature(corpus, templates, cache.files) if cache.enabled else ""
-    return output_key, shell, references
+    if not cache.enabled:
+        return None, references
+    shell = shell_signature(corpus, templates, cache.files)
+    return RenderedFrom.of(corpus, output_key, shell, references), references
+
+
+NARROW_LIMIT = 100  # papers edited at once; with more, a build looks at every page
 
 
 def narrowed(
-    corpus: Corpus, cache: BuildCache, output: Output, last: RenderedWith | None, now: RenderedWith
+    corpus: Corpus, cache: BuildCache, output: Output, last: RenderedFrom | None, now: RenderedFrom | None
 ) -> tuple[Scope, Rendered]:
     """The pages and citation files to look at (signatures.Scope), and those left alone, as done.
 
-    Narrowed to what shows the papers that link.relink swapped in, when this builder's last build
-    rendered into the same output folder with the same shell and the same references for every
-    other paper (a paper's reference is on its own page only), nothing was added to or removed from
-    the folder since, and every output left alone has its signature from then (it is kept in the
-    cache) and is on disk. Otherwise every page and citation file is looked at.
+    Narrowed to what shows the papers whose files changed since the last build that rendered into
+    this output folder (signatures.RenderedFrom: nothing else that pages show changed), when nothing
+    was added to or removed from the folder since and every output left alone has its signature
+    from then (it is kept in the cache) and is on disk. Otherwise every page and citation file is
+    looked at.
     """
     whole = Scope.whole(corpus), Rendered()
-    swapped = cache.resident.swapped if cache.resident else None
-    if swapped is None or last is None or last[:2] != now[:2] or not output.intact:
+    if last is None or now is None or not output.intact:
         return whole
-    edited = {paper.key for paper in swapped}
-    before, after = last[2], now[2]
-    if before.keys() != after.keys() or any(before[k] != v for k, v in after.items() if k not in edited):
+    edited = now.edited_since(last)
+    if edited is None or len(edited) > NARROW_LIMIT:
         return whole
-    scope = Scope.around(corpus, swapped)
+    scope = Scope.around(corpus, [corpus.paper_by_key[key] for key in edited])
     left = _outputs_outside(corpus, scope)
     known, keys = cache.known("pages"), [f"{output.key}|{paths[0]}" for paths in left]
     if not all(key in known for key in keys) or not all(p in output.existing for ps in left for p in ps):

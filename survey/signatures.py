@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from survey.cache import CODE, FileHashes, digest, folder_digests
+from survey.link import link_shape, topic_shapes
 from survey.model import Author, Corpus, Paper, Topic, Venue, Year
 
 
@@ -76,14 +77,61 @@ class PageSigner:
 
 
 @dataclass
+class RenderedFrom:
+    """What a build rendered its pages and citation files from: kept after the build (in a
+    long-running builder, and in the cache) so that the next build can tell which pages may differ.
+
+    Between two builds with the same output folder, shell, topic tree and links (every paper's key
+    and what linking reads from it but its title), only the papers whose files changed can change a
+    page, and only a page that shows one (Scope.around), provided every other paper's reference is
+    the same (a paper's reference is on its own page only). `edited_since` tells those papers.
+    """
+
+    output: str  # the output folder's key
+    shell: str
+    topics: str  # the topic tree with its introductions, hashed
+    links: str  # every paper's key and link shape (link.link_shape), hashed
+    papers: dict[str, tuple[str, str]]  # key -> (content token, its formatted reference hashed)
+
+    @classmethod
+    def of(
+        cls, corpus: Corpus, output: str, shell: str, references: dict[str, dict[str, str]]
+    ) -> RenderedFrom:
+        shapes = "\n".join(f"{paper.key}|{link_shape(paper)!r}" for paper in corpus.papers)
+        papers = {
+            paper.key: (paper.source_digest, digest(references[paper.key]["alpha"].encode()))
+            for paper in corpus.papers
+        }  # the alpha form holds the plain one
+        topics = digest(repr(topic_shapes(corpus.topics)).encode())
+        return cls(output, shell, topics, digest(shapes.encode()), papers)
+
+    def edited_since(self, last: RenderedFrom) -> list[str] | None:
+        """The keys of the papers whose files changed since `last`, or None when anything else that
+        pages show may have changed too."""
+        besides_papers = (self.output, self.shell, self.topics, self.links)
+        if besides_papers != (last.output, last.shell, last.topics, last.links):
+            return None
+        if self.papers.keys() != last.papers.keys():
+            return None
+        edited = []
+        for key, (token, reference) in self.papers.items():
+            before = last.papers[key]
+            if before[0] != token:
+                edited.append(key)
+            elif before[1] != reference:
+                return None
+        return edited
+
+
+@dataclass
 class Scope:
     """The topics, papers, authors, years and venues whose pages a build looks at, and the papers
-    and topics whose citation files it looks at: all of them, or, in a resident builder that swapped
-    edited papers into the corpus its last build rendered (link.relink), only those showing one.
+    and topics whose citation files it looks at: all of them, or, when only some papers' own files
+    changed since the last build (RenderedFrom.edited_since), only those showing one.
 
-    A page's signature covers exactly the papers on it, so a page that shows no swapped paper has the
-    signature it had when the last build rendered or kept it, provided the shell and every paper's
-    references are the same as then (render.narrowed checks that). Those pages are not looked at.
+    A page's signature covers exactly the papers on it, so a page that shows no edited paper has the
+    signature it had when the last build rendered or kept it (render.narrowed checks the rest).
+    Those pages are not looked at.
     """
 
     topics: list[Topic]
@@ -102,7 +150,7 @@ class Scope:
 
     @classmethod
     def around(cls, corpus: Corpus, swapped: list[Paper]) -> Scope:
-        """Whatever shows a swapped paper: its own page, the pages of the papers that list it as a
+        """Whatever shows an edited (`swapped`) paper: its own page, the pages of the papers that list it as a
         relation, by the same authors or as related, and its topics' (and theirs above), authors',
         year's and venue's pages; its own and its topics' citation files."""
         ids = {id(paper) for paper in swapped}

@@ -98,8 +98,8 @@ def browser() -> Iterator:
 
 @pytest.fixture
 def scopes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Whether each build of a resident builder looked at every page (True) or only those around
-    the swapped papers (the cold builds compared with are left out)."""
+    """Whether each build with the cache looked at every page (True) or only those around the
+    edited papers (the cold builds compared with, which have no cache, are left out)."""
     from survey import render
 
     seen: list[bool] = []
@@ -107,7 +107,7 @@ def scopes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
     def spy(corpus: object, cache: BuildCache, *args: object) -> tuple:
         scope, left_alone = narrowed(corpus, cache, *args)  # type: ignore[arg-type]
-        if cache.resident:
+        if cache.enabled:
             seen.append(scope.everything)
         return scope, left_alone
 

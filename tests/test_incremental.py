@@ -114,7 +114,54 @@ def test_a_builder_warmed_up_after_a_build_elsewhere_equals_cold(
     paper.write_text(paper.read_text().replace("Preferences}", "Preferences, Warmed}"))
     built, _ = incremental(maintainer, resident)
     assert_equals_cold(maintainer, built)
-    assert scopes == [False]
+    assert scopes == [True, False]  # the first build had nothing before it
+
+
+def test_a_new_process_looks_only_at_the_pages_around_papers_edited_since(
+    maintainer: Path, scopes: list[bool]
+) -> None:
+    """What the last build rendered from is kept in the cache, so `survey build` after an edit of
+    papers' own files looks only at the pages showing them, and at everything after anything else."""
+    papers = maintainer / "content/papers"
+
+    def edit(name: str, old: str, new: str) -> None:
+        path = papers / name if name.endswith(".yaml") else maintainer / name
+        assert old in path.read_text(), old
+        path.write_text(path.read_text().replace(old, new, 1))
+
+    steps = [
+        (lambda: None, True),  # the first build
+        (lambda: edit("ouyang2022training.yaml", "title: ", "title: Renamed "), False),
+        (
+            lambda: (
+                edit("christiano2017deep.yaml", "a long way", "a long, edited way"),
+                edit("rafailov2023direct.yaml", "'Direct Preference", "'Also Direct Preference"),
+            ),
+            False,
+        ),
+        (lambda: edit("ouyang2022training.yaml", "  - Jeff Wu\n", ""), True),  # an author: new links
+        (lambda: edit("content/topics/rl.md", "", "A new first line.\n"), True),  # a topic introduction
+        (lambda: edit("ouyang2022training.yaml", "title: Renamed ", "title: "), False),
+        (lambda: (maintainer / "site/papers/christiano2017deep/index.html").unlink(), True),
+        (lambda: edit("ouyang2022training.yaml", "title: ", "title: Again "), False),
+    ]
+    for number, (change, everything) in enumerate(steps):
+        change()
+        built, _ = incremental(maintainer)
+        assert_equals_cold(maintainer, built)
+        assert scopes[-1] is everything, f"step {number}"
+    edit("ouyang2022training.yaml", "title: Again ", "title: Broken: ")  # an unquoted colon: no build
+    assert run("build", "--output", "site")[0] == 1
+    edit("ouyang2022training.yaml", "title: Broken: ", "title: Mended ")
+    built, _ = incremental(maintainer)  # the site is still what the last good build rendered
+    assert_equals_cold(maintainer, built)
+    assert scopes[-1] is False
+    edit("rafailov2023direct.yaml", "'Also Direct Preference", "'Direct Preference")
+    assert run("build", "--no-cache", "--output", "site")[0] == 0  # written without the cache's knowing
+    edit("ouyang2022training.yaml", "title: Mended ", "title: ")
+    built, _ = incremental(maintainer)
+    assert_equals_cold(maintainer, built)
+    assert scopes[-1] is True
 
 
 def test_folder_times_kept_after_edits_are_those_on_disk(maintainer: Path) -> None:

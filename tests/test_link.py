@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT
 from test_incremental import assert_equals_cold, incremental
 
+from survey import link as link_module
 from survey import render
 from survey.cache import BuildCache, Resident
 from survey.cli import run_build
@@ -20,7 +21,7 @@ from survey.diagnostics import Report
 from survey.model import Corpus
 from survey.pipeline import load
 from survey.render import Output, narrowed
-from survey.signatures import Scope
+from survey.signatures import RenderedFrom, Scope
 
 
 def loaded(project: Path, resident: Resident | None = None) -> Corpus:
@@ -98,7 +99,18 @@ def relinking_edits(papers: Path) -> list:
     ]
 
 
-def test_a_kept_corpus_relinked_after_edits_equals_one_linked_afresh(project: Path, papers: Path) -> None:
+def test_a_kept_corpus_relinked_after_edits_equals_one_linked_afresh(
+    project: Path, papers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    swaps: list[list] = []
+    relink = link_module.relink
+
+    def spy(*args: object) -> list | None:
+        swapped = relink(*args)  # type: ignore[arg-type]
+        swaps.append(swapped or [])
+        return swapped
+
+    monkeypatch.setattr(link_module, "relink", spy)
     resident = Resident()
     kept = loaded(project, resident)
     assert resident.corpus is kept
@@ -107,7 +119,7 @@ def test_a_kept_corpus_relinked_after_edits_equals_one_linked_afresh(project: Pa
         change()
         corpus = loaded(project, resident)
         assert corpus is kept, f"edit {number} was linked from scratch, not relinked"
-        assert {paper.key for paper in resident.swapped} == edited[number]
+        assert {paper.key for paper in swaps[-1]} == edited[number]
         assert links(corpus) == links(loaded(project)), f"after edit {number}"
         current = {id(p) for p in corpus.papers}
         assert all(id(p) in current for p in referenced_papers(corpus)), f"an old version after edit {number}"
@@ -199,21 +211,22 @@ def test_pages_are_all_looked_at_again_after_a_failed_render_or_a_deleted_file(
 def test_pages_are_all_looked_at_when_another_papers_reference_changed(project: Path, papers: Path) -> None:
     """A paper's formatted reference is on its own page: when one changed for a paper that was not
     edited (it cannot today: labels come from authors and years), no page may be left alone."""
-    resident = Resident()
-    loaded(project, resident)
+    resident = Resident()  # loads with the cache: papers have content hashes
+    before = loaded(project, resident)
+    references = {paper.key: {"plain": paper.title, "alpha": paper.title} for paper in before.papers}
+    last = RenderedFrom.of(before, "out", "shell", references)
     edit(papers / "ouyang2022training.yaml", "Fine-tunes a model", "Fine-tunes a language model")
     corpus = loaded(project, resident)
     cache = BuildCache(project / ".survey-cache", resident)
-    left = render._outputs_outside(corpus, Scope.around(corpus, resident.swapped))
+    left = render._outputs_outside(corpus, Scope.around(corpus, [corpus.paper_by_key["ouyang2022training"]]))
     for paths in left:  # as if the last build had signed and written every output left alone
         cache.put("pages", f"out|{paths[0]}", "signature")
     output = Output(project / "site", "out", existing={path for paths in left for path in paths}, intact=True)
-    before = {paper.key: {"plain": paper.title, "alpha": paper.title} for paper in corpus.papers}
-    own = {**before, "ouyang2022training": {"plain": "new", "alpha": "new"}}
-    other = {**before, "christiano2017deep": {"plain": "new", "alpha": "new"}}
-    scope, _ = narrowed(corpus, cache, output, ("out", "shell", before), ("out", "shell", own))
+    own = {**references, "ouyang2022training": {"plain": "new", "alpha": "new"}}
+    other = {**references, "christiano2017deep": {"plain": "new", "alpha": "new"}}
+    scope, _ = narrowed(corpus, cache, output, last, RenderedFrom.of(corpus, "out", "shell", own))
     assert not scope.everything
-    scope, _ = narrowed(corpus, cache, output, ("out", "shell", before), ("out", "shell", other))
+    scope, _ = narrowed(corpus, cache, output, last, RenderedFrom.of(corpus, "out", "shell", other))
     assert scope.everything
 
 
