@@ -152,7 +152,7 @@ def _build(
             if committed:
                 committed(stats)
     before = last.get("folders") if use_cache and output.intact else None  # checked at the start
-    folders = folder_times(out, names, before, stats.touched)
+    folders = folder_times(out, names, before, stats.touched, names == output.existing)
     state = {"key": output.key, "folders": folders, "files": len(names)}
     cache.save(stamp, state if use_cache else {})
     return stats

@@ -173,6 +173,9 @@ def test_folder_times_kept_after_edits_are_those_on_disk(maintainer: Path) -> No
             "summary: Added later. It is new.\nadded: 2026-02-01\n"
         ),
         lambda: (papers / "new2024paper.yaml").unlink(),
+        lambda: (papers / "ouyang2022training.yaml").write_text(  # the same files, some rewritten
+            (papers / "ouyang2022training.yaml").read_text().replace("title: ", "title: Retitled ", 1)
+        ),
     ]
     incremental(maintainer)
     for edit in edits:
