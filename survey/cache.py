@@ -7,7 +7,8 @@ to be built: parsed paper files, formatted references, linking results, page sig
 fragments of markup. A build that changes a few of its entries appends what it put and dropped to
 `cache.journal` rather than writing the large file again (a one-paper edit at 10,000 papers wrote
 80 MB, half a second); the journal is read after it and folded into it once it grows past a
-quarter of its size. Files of their own hold what is stored whole (`search.pickle`, the postings).
+quarter of its size. Files of their own hold what is stored whole: `search.pickle` (the search
+postings) and `rendered.pickle` (what the last build rendered its site from).
 
 Everything cached is keyed by the bytes it came from, so a stale entry is never used: a changed
 file has a new hash. A build whose inputs (corpus, templates, static files, the generator's own
