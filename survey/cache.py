@@ -81,10 +81,6 @@ class Resident:
     search: Any = None
     # model.Corpus: the last build's linked corpus, when it passed validation (link.relink)
     corpus: Any = None
-    # signatures.RenderedFrom of the last build that rendered and committed its site (also kept in
-    # the cache, for a new process): the next build looks only at the pages around the papers
-    # edited since (render.narrowed)
-    rendered: Any = None
 
 
 class BuildCache:

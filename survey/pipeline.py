@@ -143,12 +143,7 @@ def _build(
             results = render_site(corpus, templates, static, output, cache, workers, progress)
             names = {name for result in results for name in result.names}
             kept = sum(result.kept for result in results)
-            try:
-                stats = commit(out, [result.staged for result in results], names, kept, first)
-            except BaseException:
-                if cache.resident:  # the site is not what this build rendered
-                    cache.resident.rendered = None
-                raise
+            stats = commit(out, [result.staged for result in results], names, kept, first)
             if committed:
                 committed(stats)
     before = last.get("folders") if use_cache and output.intact else None  # checked at the start
@@ -158,17 +153,11 @@ def _build(
     return stats
 
 
-def warm_up(project: Project, out: Path, resident: Resident) -> None:
+def warm_up(project: Project, resident: Resident) -> None:
     """Read into `resident` what the next build would have to read back, the cache with every paper
-    in it, link the corpus, and note that the site in `out` is what this corpus renders, so that the
-    next edit swaps the edited papers in and looks only at the pages that show them.
+    in it, and link the corpus, so that the next edit swaps the edited papers in.
 
-    survey serve's builder does this while it waits, when its first build had nothing to do (so the
-    site on disk, and the signatures in the cache, are those of the inputs as they are).
+    survey serve's builder does this while it waits, when its first build had nothing to do.
     """
-    from survey.render import rendered_with
-
     cache = BuildCache(CACHE_DIR, resident)
-    corpus = load(project.content, Report(), cache=cache)
-    if corpus is not None and resident.corpus is corpus:  # it passed validation
-        resident.rendered, _ = rendered_with(corpus, project.templates, str(out.resolve()), cache)
+    load(project.content, Report(), cache=cache)

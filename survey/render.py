@@ -308,15 +308,11 @@ def render_site(
     after discarding everything staged, when a template fails.
     """
     cache = cache or BuildCache(None)
-    resident = cache.resident
-    last = resident.rendered if resident else None
-    if resident:
-        resident.rendered = None  # until this build has rendered (and pipeline.build committed)
     now, references = rendered_with(corpus, templates, output.key, cache, workers, progress)
     signer = PageSigner(corpus, now.shell if now else "", references)
-    if last is None and resident is None:  # a new process: what the last build left in the cache
-        last = cache.stored("rendered")
-    scope, left_alone = narrowed(corpus, cache, output, last, now)
+    # what the last build that saved the cache rendered from: the site on disk, unless it was
+    # written since without the cache (narrowed checks that nothing in the folder changed since)
+    scope, left_alone = narrowed(corpus, cache, output, cache.stored("rendered"), now)
     # The longest tasks first (see next_free): the exports made from the whole corpus (they have no
     # paths known up front), then the pages, which pages() yields whole-corpus ones first.
     exported = list(exports(corpus, static, kept_search_files(corpus, cache), scope))
@@ -356,10 +352,8 @@ def render_site(
             cache.put("pages", key, signature)
     if job.fragments.keep:
         keep_fragments(cache, results, signer)
-    if now:  # kept for the next build, once this one is committed (pipeline.build)
+    if now:  # written with the cache, once the site is committed (pipeline.build)
         cache.store("rendered", now)
-        if resident:
-            resident.rendered = now
     return [*results, left_alone]
 
 

@@ -108,7 +108,7 @@ def test_a_builder_warmed_up_after_a_build_elsewhere_equals_cold(
     to do; its first edit then looks only at the pages around the edited paper."""
     incremental(maintainer)
     resident = Resident()
-    warm_up(Project.at(Path("content")), Path("site"), resident)
+    warm_up(Project.at(Path("content")), resident)
     assert resident.entries and resident.entries["papers"] and resident.corpus
     paper = maintainer / "content/papers/christiano2017deep.yaml"
     paper.write_text(paper.read_text().replace("Preferences}", "Preferences, Warmed}"))
@@ -162,6 +162,24 @@ def test_a_new_process_looks_only_at_the_pages_around_papers_edited_since(
     built, _ = incremental(maintainer)
     assert_equals_cold(maintainer, built)
     assert scopes[-1] is True
+
+
+def test_a_builder_after_another_process_built_the_site_equals_cold(maintainer: Path) -> None:
+    """survey serve's builder, then a survey build in another terminal with an edit since reverted:
+    the builder must not take the site for the one it last rendered itself."""
+    resident = Resident()
+    paper = maintainer / "content/papers/christiano2017deep.yaml"
+    good = paper.read_text()
+    retitled = good.replace("title: ", "title: Retitled ", 1)
+    paper.write_text(retitled)
+    incremental(maintainer, resident)
+    paper.write_text(good.replace("title: ", "title: Elsewhere ", 1))
+    incremental(maintainer)  # another process
+    paper.write_text(retitled)  # back to what the builder last built
+    style = maintainer / "static/style.css"
+    style.write_text(style.read_text() + "\n/* edited */\n")  # something to build, no paper edited
+    built, _ = incremental(maintainer, resident)
+    assert_equals_cold(maintainer, built)
 
 
 def test_folder_times_kept_after_edits_are_those_on_disk(maintainer: Path) -> None:
