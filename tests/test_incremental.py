@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from test_cli import run, snapshot
 
+from survey import render
 from survey.cache import Resident
 from survey.cli import run_build
 from survey.pipeline import Project, warm_up
@@ -179,6 +180,28 @@ def test_a_builder_after_another_process_built_the_site_equals_cold(maintainer: 
     style = maintainer / "static/style.css"
     style.write_text(style.read_text() + "\n/* edited */\n")  # something to build, no paper edited
     built, _ = incremental(maintainer, resident)
+    assert_equals_cold(maintainer, built)
+
+
+def test_fragments_are_made_again_only_for_edited_papers(
+    maintainer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A paper's list items and papers-table row are kept in the cache: after an edit, a new process
+    makes those of the edited paper only, and the pages that join them equal a cold build's."""
+    made: list[list[tuple]] = []
+    keep = render.keep_fragments
+
+    def spy(cache: object, results: list, signer: object) -> None:
+        made.append([key for result in results for key in result.fragments])
+        keep(cache, results, signer)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "keep_fragments", spy)
+    incremental(maintainer)
+    assert made[-1], "the first build made none"
+    paper = maintainer / "content/papers/ouyang2022training.yaml"
+    paper.write_text(paper.read_text().replace("title: ", "title: Refragmented ", 1))
+    built, _ = incremental(maintainer)
+    assert made[-1] and {key[1].split(":")[0] for key in made[-1]} == {"ouyang2022training"}
     assert_equals_cold(maintainer, built)
 
 
