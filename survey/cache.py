@@ -69,9 +69,9 @@ class Resident:
     """What a long-running builder (`survey serve`) keeps in memory from one build to the next.
 
     Reading `cache.pickle` back, with every parsed paper in it, took over a second of a one-paper
-    edit at 10,000 papers. The entries are used only while `cache.pickle` is the very file this
-    process last wrote or read (same size and modification time); like every entry, a parsed paper
-    is found only under the cache key of its file (path and bytes).
+    edit at 10,000 papers. The entries are used only while `cache.pickle` and `cache.journal` are
+    the very files this process last wrote or read (same sizes and modification times); like every
+    entry, a parsed paper is found only under the cache key of its file (path and bytes).
     """
 
     entries: dict[str, dict[str, Any]] | None = None  # as saved in cache.pickle
