@@ -122,7 +122,9 @@ def _build(
 ) -> WriteStats | None:
     cache = BuildCache(CACHE_DIR if use_cache else None, resident)
     inputs = [project.content, project.templates, project.static]
-    stamp = fingerprint(inputs, f"{base_url}|{out.resolve()}", cache.files) if use_cache else ""
+    # where the corpus is read from, and from where, are options too: pages link to their files
+    options = f"{base_url}|{out.resolve()}|{project.content.resolve()}|{Path.cwd()}"
+    stamp = fingerprint(inputs, options, cache.files) if use_cache else ""
     last = cache.output
     if use_cache and cache.fingerprint == stamp and output_intact(out, last.get("folders", {})):
         return WriteStats(unchanged=last["files"])

@@ -20,7 +20,8 @@ from survey.model import Author, Corpus, Paper, Topic, Venue, Year
 def shell_signature(corpus: Corpus, templates: Path, files: FileHashes | None = None) -> str:
     parts = [
         repr(corpus.config),
-        str(Path.cwd()),
+        str(Path.cwd()),  # with the content folder: pages link to their files, relative to it
+        str(corpus.content_dir.resolve()),
         *folder_digests(templates, files),
         *folder_digests(CODE, files),
     ]

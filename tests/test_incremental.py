@@ -205,6 +205,21 @@ def test_fragments_are_made_again_only_for_edited_papers(
     assert_equals_cold(maintainer, built)
 
 
+def test_the_same_corpus_from_another_folder_equals_cold(maintainer: Path) -> None:
+    """Pages link to their files ("Suggest an edit"): the same bytes read from another folder make
+    other pages, though no paper changed."""
+    incremental(maintainer)
+    shutil.copytree(maintainer / "content", maintainer / "elsewhere")
+    code, _, err = run("build", "--content", "elsewhere", "--output", "site")
+    assert code == 0, err
+    built = snapshot(maintainer / "site")
+    assert b"/edit/main/elsewhere/papers/" in built["papers/ouyang2022training/index.html"]
+    code, _, err = run("build", "--no-cache", "--content", "elsewhere", "--output", "cold")
+    assert code == 0, err
+    cold_build = snapshot(maintainer / "cold")
+    assert built == {**cold_build, ".survey-manifest": built[".survey-manifest"]}
+
+
 def test_folder_times_kept_after_edits_are_those_on_disk(maintainer: Path) -> None:
     """After an edit only the folders it touched are looked at again; the rest must still hold."""
     papers = maintainer / "content/papers"
