@@ -11,8 +11,9 @@ quarter of its size. Files of their own hold what is stored whole: `search.pickl
 postings) and `rendered.pickle` (what the last build rendered its site from).
 
 Everything cached is keyed by the bytes it came from, so a stale entry is never used: a changed
-file has a new hash. A build whose inputs (corpus, templates, static files, the generator's own
-code, options) hash to the last build's fingerprint, with its output in place, has nothing to do.
+file has a new hash; entries made by other code, or with other libraries (`environment`), are
+dropped. A build whose inputs (corpus, templates, static files, the generator's own code, the
+libraries, options) hash to the last build's fingerprint, with its output in place, has nothing to do.
 `survey build --no-cache` neither reads nor writes the cache.
 """
 
@@ -24,6 +25,7 @@ import hashlib
 import os
 import pickle
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -267,8 +269,9 @@ class BuildCache:
 
     @functools.cached_property
     def _code(self) -> str:
-        """The generator's own code, hashed once per build (the cache is read and saved with it)."""
-        return digest("\n".join(folder_digests(CODE, self.files)).encode())
+        """The generator's own code and the libraries it runs on, hashed once per build (the cache
+        is read and saved with it)."""
+        return digest("\n".join([environment(), *folder_digests(CODE, self.files)]).encode())
 
     def _read(self, name: str) -> Any:
         path = self.folder / name if self.folder else None
@@ -334,9 +337,25 @@ def folder_digests(folder: Path, files: FileHashes | None = None) -> list[str]:
     return [f"{relative}:{files.of(path)}" for relative, path in sorted(found)]
 
 
+@functools.cache
+def environment() -> str:
+    """Python's version and every installed distribution's name and version (the names of the
+    .dist-info folders where Python imports from): Markdown, pybtex, Jinja and the others shape
+    what is cached, so upgrading one drops the cache. Read without importing any of them."""
+    found = [sys.version]
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:  # not a folder (a zip of the standard library), or gone
+            continue
+        found += sorted(name for name in names if name.endswith((".dist-info", ".egg-info")))
+    return "\n".join(found)
+
+
 def fingerprint(folders: list[Path], options: str, files: FileHashes | None = None) -> str:
-    """One hash of every input file's path and bytes, the generator's code, git HEAD and options."""
-    parts = [options, _git_head(folders[0])]
+    """One hash of every input file's path and bytes, the generator's code, the libraries it runs
+    on, git HEAD and options."""
+    parts = [options, environment(), _git_head(folders[0])]
     for folder in [*folders, CODE]:
         parts += folder_digests(folder, files)
     return digest("\n".join(parts).encode())

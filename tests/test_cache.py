@@ -10,6 +10,7 @@ import pytest
 from test_incremental import assert_equals_cold, incremental, sequence_of_edits
 
 from survey import cache as cache_module
+from survey import papers as papers_module
 from survey import search
 from survey.cache import BuildCache
 
@@ -158,4 +159,23 @@ def test_stale_search_postings_are_checked_against_the_papers(maintainer: Path) 
     (CACHE / "search.pickle").write_bytes(stale)  # postings of the corpus before the edit
     edit_title(maintainer, "Latest")
     built, _ = incremental(maintainer)
+    assert_equals_cold(maintainer, built)
+
+
+def test_another_version_of_a_library_drops_the_cache(
+    maintainer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Markdown, pybtex, Jinja and the others shape what is cached: after an upgrade nothing cached
+    is trusted (summaries are rendered again), though no input changed."""
+    rendered: list[str] = []
+    render = papers_module.render_markdown
+    monkeypatch.setattr(papers_module, "render_markdown", lambda text: rendered.append(text) or render(text))
+    incremental(maintainer)
+    summaries = len(rendered)
+    assert summaries
+    incremental(maintainer)
+    assert len(rendered) == summaries  # nothing to do
+    monkeypatch.setattr(cache_module, "environment", lambda: "markdown-99.0.dist-info")
+    built, _ = incremental(maintainer)
+    assert len(rendered) == 2 * summaries
     assert_equals_cold(maintainer, built)
