@@ -26,6 +26,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from typing import Any
 CACHE_DIR = Path(".survey-cache")
 FORMAT = 10  # bump when cached objects change shape
 KINDS = ("papers", "references", "pages", "links", "fragments")
+RACY_NS = 2_000_000_000  # see FileHashes
 JOURNAL_SHARE = 4  # cache.journal is folded into cache.pickle when it would pass a quarter of its size
 CODE = Path(__file__).resolve().parent  # the generator's own code is an input of every build
 
@@ -44,7 +46,12 @@ def digest(data: bytes) -> str:
 
 
 class FileHashes:
-    """Content hashes of files, recomputed only for files whose size or modification time changed."""
+    """Content hashes of files, recomputed only for files whose size or modification time changed.
+
+    A file's time only has the file system's clock's resolution (a few milliseconds on Linux), so a
+    file rewritten with the same size within that time keeps its stamp (git calls this "racy"). A
+    file hashed less than RACY_NS after it changed is therefore read again by the next build.
+    """
 
     def __init__(self, known: dict[str, tuple[int, int, str]] | None = None) -> None:
         self.known = known or {}
@@ -62,6 +69,8 @@ class FileHashes:
         if stamp is None or stamp[:2] != (info.st_size, info.st_mtime_ns):
             with open(name, "rb") as source:
                 stamp = (info.st_size, info.st_mtime_ns, digest(source.read()))
+            if time.time_ns() - info.st_mtime_ns < RACY_NS:  # a stamp no file has: read it next time
+                stamp = (info.st_size, -1, stamp[2])
         self.seen[name] = stamp
         return stamp[2]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from test_incremental import assert_equals_cold, incremental, sequence_of_edits
 from survey import cache as cache_module
 from survey import papers as papers_module
 from survey import search
-from survey.cache import BuildCache
+from survey.cache import BuildCache, FileHashes
 
 CACHE = Path(".survey-cache")
 
@@ -179,3 +180,22 @@ def test_another_version_of_a_library_drops_the_cache(
     built, _ = incremental(maintainer)
     assert len(rendered) == 2 * summaries
     assert_equals_cold(maintainer, built)
+
+
+def test_a_file_rewritten_within_its_timestamp_is_read_again(tmp_path: Path) -> None:
+    """The same size and the same time (a clock of a few milliseconds' resolution): a file hashed
+    just after it changed is not trusted by its stamp; one that changed long before is."""
+    path = tmp_path / "paper.yaml"
+    path.write_text("title: One\n")
+    first = FileHashes()
+    one = first.of(path)
+    stamp = path.stat()
+    path.write_text("title: Two\n")
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # as a coarse clock leaves it
+    second = FileHashes(first.seen)
+    assert second.of(path) != one
+    long_ago = stamp.st_mtime_ns - 60 * 10**9
+    os.utime(path, ns=(long_ago, long_ago))
+    third = FileHashes(second.seen)
+    third.of(path)
+    assert third.seen[str(path)][:2] == (stamp.st_size, long_ago)  # trusted from now on
