@@ -155,11 +155,12 @@ def _build(
     return stats
 
 
-def warm_up(project: Project, resident: Resident) -> None:
+def warm_up(content_dir: Path, resident: Resident) -> None:
     """Read into `resident` what the next build would have to read back, the cache with every paper
     in it, and link the corpus, so that the next edit swaps the edited papers in.
 
     survey serve's builder does this while it waits, when its first build had nothing to do.
     """
-    cache = BuildCache(CACHE_DIR, resident)
-    load(project.content, Report(), cache=cache)
+    from survey.render import render_site  # noqa: F401  (imported now, not at the first edit)
+
+    load(content_dir, Report(), cache=BuildCache(CACHE_DIR, resident))

@@ -175,7 +175,7 @@ class Builder:
                 try:
                     answer(self._build_here(workers=0, told=lambda: answer([])))
                     if self.resident.entries is None:  # nothing was built: read the cache in now
-                        warm_up(Project.at(self.content), self.resident)
+                        warm_up(self.content, self.resident)
                     self._collect_what_the_build_left()
                 except Exception:  # a bug: say so, answer, and stay up for the next edit
                     traceback.print_exc(file=self.stderr)

@@ -14,7 +14,7 @@ from test_cli import run, snapshot
 from survey import render
 from survey.cache import Resident
 from survey.cli import run_build
-from survey.pipeline import Project, warm_up
+from survey.pipeline import warm_up
 from survey.write import folder_times, read_manifest
 
 
@@ -109,7 +109,7 @@ def test_a_builder_warmed_up_after_a_build_elsewhere_equals_cold(
     to do; its first edit then looks only at the pages around the edited paper."""
     incremental(maintainer)
     resident = Resident()
-    warm_up(Project.at(Path("content")), resident)
+    warm_up(Path("content"), resident)
     assert resident.entries and resident.entries["papers"] and resident.corpus
     paper = maintainer / "content/papers/christiano2017deep.yaml"
     paper.write_text(paper.read_text().replace("Preferences}", "Preferences, Warmed}"))
