@@ -263,7 +263,7 @@ def relink(
     swaps = []
     for new, old in zip(sorted(papers, key=lambda p: p.key), last.papers, strict=True):
         if new is not old:
-            if new.key != old.key or link_shape(new) != link_shape(old):
+            if new.key != old.key or _link_shape(new) != _link_shape(old):
                 return None
             swaps.append((old, new))
     if len(swaps) > RELINK_LIMIT:
@@ -282,7 +282,7 @@ def relink(
     return [new for _, new in swaps]
 
 
-def link_shape(paper: Paper) -> tuple:
+def _link_shape(paper: Paper) -> tuple:
     """What linking reads from a paper, but its key and title."""
     return (paper.year, paper.author_names, paper.venue, paper.topic_ids, paper.tags, paper.relation_keys)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from survey.cache import CODE, FileHashes, digest, folder_digests
-from survey.link import link_shape, topic_shapes
+from survey.link import topic_shapes
 from survey.model import Author, Corpus, Paper, Topic, Venue, Year
 
 
@@ -91,14 +91,15 @@ class RenderedFrom:
     output: str  # the output folder's key
     shell: str
     topics: str  # the topic tree with its introductions, hashed
-    links: str  # every paper's key and link shape (link.link_shape), hashed
+    links: str  # every paper's key and what linking reads from it but its title, hashed
     papers: dict[str, tuple[str, str]]  # key -> (content token, its formatted reference hashed)
 
     @classmethod
     def of(
         cls, corpus: Corpus, output: str, shell: str, references: dict[str, dict[str, str]]
     ) -> RenderedFrom:
-        shapes = "\n".join(f"{paper.key}|{link_shape(paper)!r}" for paper in corpus.papers)
+        # linking hashed every paper's key, year, authors, topics, tags and relations already
+        shapes = "\n".join([corpus.neighbours_shape, *(paper.venue for paper in corpus.papers)])
         papers = {
             paper.key: (paper.source_digest, digest(references[paper.key]["alpha"].encode()))
             for paper in corpus.papers
