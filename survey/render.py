@@ -1,10 +1,10 @@
 """Rendering: one Jinja environment, one context builder per page kind.
 
 `render_site` renders every page and export whose signature changed and stages the files whose
-bytes changed (write.py commits them); in survey serve's builder, after an edit, it looks only at
-the pages around the edited papers (`narrowed`). Every page gets `root`, its way back to the site
-root, and links are made with the `url` filter so they stay relative (sub-path hosting and file://
-both work).
+bytes changed (write.py commits them); when only papers' own files changed since the last build
+with the cache, it looks only at the pages around them (`narrowed`). Every page gets `root`, its
+way back to the site root, and links are made with the `url` filter so they stay relative
+(sub-path hosting and file:// both work).
 """
 
 from __future__ import annotations
