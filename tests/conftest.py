@@ -29,6 +29,13 @@ def lay_out(project: Path, *overlays: Path) -> Path:
     return content
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace `old` (which must be there) with `new` in a file, as a maintainer's edit would."""
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working directory holding content/ (the good fixture); paths in messages are relative to it."""

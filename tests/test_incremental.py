@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import edit
 from test_cli import run, snapshot
 
 from survey import render
@@ -64,8 +65,8 @@ def assert_equals_cold(project: Path, built: dict[str, bytes]) -> None:
 
 def test_incremental_equals_cold_after_a_sequence_of_edits(maintainer: Path) -> None:
     incremental(maintainer)
-    for edit in sequence_of_edits(maintainer):
-        edit()
+    for change in sequence_of_edits(maintainer):
+        change()
         built, _ = incremental(maintainer)
         assert_equals_cold(maintainer, built)
 
@@ -79,8 +80,8 @@ def test_a_resident_builder_equals_cold_after_edits_failures_and_other_builds(ma
     mended = good.replace("a long way", "a long, mended way", 1).replace(
         "Preferences}", "Preferences, Mended}"
     )
-    for number, edit in enumerate(sequence_of_edits(maintainer)):
-        edit()
+    for number, change in enumerate(sequence_of_edits(maintainer)):
+        change()
         if number == 1:  # a broken file: the build fails, then the file is mended
             paper.write_text(good.replace("topics: [rl]", "topics: [rl", 1))
             code = run_build(Path("content"), Path("site"), io.StringIO(), io.StringIO(), resident=resident)
@@ -124,42 +125,38 @@ def test_a_new_process_looks_only_at_the_pages_around_papers_edited_since(
     """What the last build rendered from is kept in the cache, so `survey build` after an edit of
     papers' own files looks only at the pages showing them, and at everything after anything else."""
     papers = maintainer / "content/papers"
-
-    def edit(name: str, old: str, new: str) -> None:
-        path = papers / name if name.endswith(".yaml") else maintainer / name
-        assert old in path.read_text(), old
-        path.write_text(path.read_text().replace(old, new, 1))
-
+    ouyang, rafailov = papers / "ouyang2022training.yaml", papers / "rafailov2023direct.yaml"
+    introduction = maintainer / "content/topics/rl.md"
     steps = [
         (lambda: None, True),  # the first build
-        (lambda: edit("ouyang2022training.yaml", "title: ", "title: Renamed "), False),
+        (lambda: edit(ouyang, "title: ", "title: Renamed "), False),
         (
             lambda: (
-                edit("christiano2017deep.yaml", "a long way", "a long, edited way"),
-                edit("rafailov2023direct.yaml", "'Direct Preference", "'Also Direct Preference"),
+                edit(papers / "christiano2017deep.yaml", "a long way", "a long, edited way"),
+                edit(rafailov, "'Direct Preference", "'Also Direct Preference"),
             ),
             False,
         ),
-        (lambda: edit("ouyang2022training.yaml", "  - Jeff Wu\n", ""), True),  # an author: new links
-        (lambda: edit("content/topics/rl.md", "", "A new first line.\n"), True),  # a topic introduction
-        (lambda: edit("ouyang2022training.yaml", "title: Renamed ", "title: "), False),
+        (lambda: edit(ouyang, "  - Jeff Wu\n", ""), True),  # an author: new links
+        (lambda: introduction.write_text("A new first line.\n" + introduction.read_text()), True),  # topic
+        (lambda: edit(ouyang, "title: Renamed ", "title: "), False),
         (lambda: (maintainer / "site/papers/christiano2017deep/index.html").unlink(), True),
-        (lambda: edit("ouyang2022training.yaml", "title: ", "title: Again "), False),
+        (lambda: edit(ouyang, "title: ", "title: Again "), False),
     ]
     for number, (change, everything) in enumerate(steps):
         change()
         built, _ = incremental(maintainer)
         assert_equals_cold(maintainer, built)
         assert scopes[-1] is everything, f"step {number}"
-    edit("ouyang2022training.yaml", "title: Again ", "title: Broken: ")  # an unquoted colon: no build
+    edit(ouyang, "title: Again ", "title: Broken: ")  # an unquoted colon: no build
     assert run("build", "--output", "site")[0] == 1
-    edit("ouyang2022training.yaml", "title: Broken: ", "title: Mended ")
+    edit(ouyang, "title: Broken: ", "title: Mended ")
     built, _ = incremental(maintainer)  # the site is still what the last good build rendered
     assert_equals_cold(maintainer, built)
     assert scopes[-1] is False
-    edit("rafailov2023direct.yaml", "'Also Direct Preference", "'Direct Preference")
+    edit(rafailov, "'Also Direct Preference", "'Direct Preference")
     assert run("build", "--no-cache", "--output", "site")[0] == 0  # written without the cache's knowing
-    edit("ouyang2022training.yaml", "title: Mended ", "title: ")
+    edit(ouyang, "title: Mended ", "title: ")
     built, _ = incremental(maintainer)
     assert_equals_cold(maintainer, built)
     assert scopes[-1] is True
@@ -234,8 +231,8 @@ def test_folder_times_kept_after_edits_are_those_on_disk(maintainer: Path) -> No
         ),
     ]
     incremental(maintainer)
-    for edit in edits:
-        edit()
+    for change in edits:
+        change()
         incremental(maintainer)
         state = pickle.loads((maintainer / ".survey-cache/state.pickle").read_bytes())["data"]
         site = maintainer / "site"

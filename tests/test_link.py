@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, edit
 from test_incremental import assert_equals_cold, incremental
 
 from survey import link as link_module
@@ -71,12 +71,6 @@ def referenced_papers(corpus: Corpus) -> list:
         found += holder.papers
     found += [p for t in corpus.topics for p in t.all_papers]
     return found
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new))
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_link import edit, loaded
+from conftest import edit
+from test_link import loaded
 
 from survey.search import KeptIndex, search_files
 
