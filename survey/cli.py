@@ -18,6 +18,7 @@ from typing import TextIO
 from survey import __version__
 from survey.cache import Resident
 from survey.diagnostics import Report, TemplateFailure
+from survey.memory import keep_freed_memory
 from survey.pipeline import Project, build, load
 from survey.progress import reporter
 from survey.write import WriteStats
@@ -89,6 +90,8 @@ def main(
         return run_add(args, stdin, stdout, stderr)
     if args.command == "check":
         return run_check(args.content, args.format, stdout, stderr)
+    if args.command in ("build", "serve"):
+        keep_freed_memory()
     if args.command == "build":
         return run_build(
             args.content,

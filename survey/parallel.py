@@ -118,6 +118,17 @@ def frozen_heap() -> Iterator[None]:
             gc.unfreeze()
 
 
+def freeze_new_objects() -> None:
+    """Inside a frozen_heap block, freeze what was made since, as a nested block would; outside
+    one, nothing (what is frozen there would never be collected).
+
+    For objects made with the collector paused (a cache just unpickled): the first collection
+    after it resumes would walk them all (0.08 s of a one-paper edit at 10,000 papers).
+    """
+    if _freezes:
+        gc.freeze()
+
+
 def ticking(items: list[T], tick: Tick, every: int = 100) -> Iterator[T]:
     """The items, reporting progress to `tick` after each `every` of them."""
     for number, item in enumerate(items, 1):

@@ -8,8 +8,6 @@ after a successful build and shows the `path:line` errors of a failed one; the s
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import functools
 import gc
 import io
@@ -28,6 +26,7 @@ from typing import TextIO
 
 from survey.cache import Resident
 from survey.cli import run_build
+from survey.memory import release_free_memory
 from survey.pipeline import Project, warm_up
 
 EVENTS = "/__survey__/events"
@@ -199,12 +198,6 @@ class Builder:
                 item.paper.unlink()
         gc.collect()
         release_free_memory()
-
-
-def release_free_memory() -> None:
-    """Hand free memory back to the system (glibc's malloc_trim; nothing elsewhere)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class Tee(io.TextIOBase):

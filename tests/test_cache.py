@@ -27,16 +27,14 @@ def long_journal(monkeypatch: pytest.MonkeyPatch) -> None:
 def saved_entries(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, dict[str, Any]]]:
     """The entries each build kept for the next one, as it saved them."""
     seen: list[dict[str, dict[str, Any]]] = []
-    used = BuildCache._used_entries
+    save = BuildCache.save
 
-    def spy(self: BuildCache, kind: str) -> dict[str, Any]:
-        found = used(self, kind)
-        if kind == cache_module.KINDS[0]:
-            seen.append({})
-        seen[-1][kind] = found
-        return found
+    def spy(self: BuildCache, *args: Any) -> None:
+        if self._entries_read:  # a build that read no entries leaves them as they were
+            seen.append({kind: self._used_entries(kind) for kind in cache_module.KINDS})
+        save(self, *args)
 
-    monkeypatch.setattr(BuildCache, "_used_entries", spy)
+    monkeypatch.setattr(BuildCache, "save", spy)
     return seen
 
 
