@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pytest
 from conftest import BAD, ROOT
 from test_cli import run, snapshot
 
-from survey import render
+from survey import parallel, render
 from survey.parallel import frozen_heap, next_free, share, split_work
 
 
@@ -46,6 +48,35 @@ def test_split_work_passes_a_worker_error_on() -> None:
 
     with pytest.raises(ValueError, match="worker 1 failed"):
         split_work(work, workers=2)
+
+
+def test_results_are_read_after_the_workers_end_and_leave_no_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker's result comes back through a file, read once the worker has ended (its memory
+    freed), and the files go with the build, whether it succeeds or fails."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ended = []
+    read = parallel._read_result
+
+    def reading(path: str) -> object:
+        result = read(path)
+        ended.append(not Path(f"/proc/{result}").exists())
+        return result
+
+    monkeypatch.setattr(parallel, "_read_result", reading)
+    assert split_work(lambda index, count, tick: os.getpid(), workers=2)[0] == os.getpid()
+    assert ended == [True]
+    assert list(tmp_path.iterdir()) == []
+
+    def failing(index: int, count: int, tick: object) -> int:
+        if index == 0:
+            raise ValueError("the parent's share failed")
+        return index
+
+    with pytest.raises(ValueError):
+        split_work(failing, workers=2)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_two_processes_build_the_same_bytes_as_one(project: Path) -> None:
