@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from operator import attrgetter
 
 from survey.cache import BuildCache, digest
@@ -80,27 +81,56 @@ def link(
 def _link_neighbours(corpus: Corpus, cache: BuildCache | None, workers: int) -> None:
     """Each paper's papers by the same authors, and related papers.
 
-    Both depend only on the papers' keys, years, authors, topics, tags and relations, so an edit to
-    anything else (a title, a summary, a link) reuses the lists of the previous build.
+    Same-author lists depend only on the papers' keys, years and authors; related lists on their
+    keys, years, topics, tags and relations. Each kind is kept in the cache under a hash of what it
+    depends on: an edit to anything else (a title, a summary, a link) reuses both, and a changed
+    author list makes only the same-author lists again (the related ones took three times longer).
     """
     papers = corpus.papers
-    lines = (f"{p.key}|{p.year}|{p.author_names}|{p.topic_ids}|{p.tags}|{p.relation_keys}" for p in papers)
-    shape = digest("\n".join(lines).encode())
-    corpus.neighbours_shape = shape
-    stored = cache.get("links", shape) if cache else None
+    authors_shape = (f"{p.key}|{p.year}|{p.author_names}" for p in papers)
+    related_shape = (f"{p.key}|{p.year}|{p.topic_ids}|{p.tags}|{p.relation_keys}" for p in papers)
+    authors_key = "same-authors|" + digest("\n".join(authors_shape).encode())
+    related_key = "related|" + digest("\n".join(related_shape).encode())
+    corpus.neighbours_keys = (authors_key, related_key)
+    corpus.neighbours_shape = digest(f"{authors_key}|{related_key}".encode())
+    same_authors = _kept_or_made(cache, authors_key, lambda: _neighbour_lists(papers, _same_authors, workers))
+    related = _kept_or_made(
+        cache, related_key, lambda: _neighbour_lists(papers, _related_finder(papers), workers)
+    )
     by_key = {paper.key: paper for paper in papers}
-    if stored is None:
-        stored = _neighbours(papers, workers)
-    if cache:
-        cache.put("links", shape, stored)
     for paper in papers:
-        same_authors, related = stored[paper.key]
-        paper.same_authors = [by_key[key] for key in same_authors]
-        paper.related = [by_key[key] for key in related]
+        paper.same_authors = [by_key[key] for key in same_authors[paper.key]]
+        paper.related = [by_key[key] for key in related[paper.key]]
 
 
-def _neighbours(papers: list[Paper], workers: int) -> dict[str, tuple[list[str], list[str]]]:
-    """{key: (keys of papers by the same authors, keys of related papers)}, made on every core."""
+def _kept_or_made(
+    cache: BuildCache | None, key: str, make: Callable[[], dict[str, list[str]]]
+) -> dict[str, list[str]]:
+    """The lists the cache holds under `key`, else made now (and kept for the next build)."""
+    lists = cache.get("links", key) if cache else None
+    if lists is None:
+        lists = make()
+    if cache:
+        cache.put("links", key, lists)
+    return lists
+
+
+def _neighbour_lists(
+    papers: list[Paper], find: Callable[[Paper], list[Paper]], workers: int
+) -> dict[str, list[str]]:
+    """{key: keys of the papers `find` gives for that paper}, made on every core."""
+
+    def lists(index: int, count: int, tick: Tick) -> dict[str, list[str]]:
+        return {paper.key: [other.key for other in find(paper)] for paper in share(papers, index, count)}
+
+    found: dict[str, list[str]] = {}
+    for part in split_work(lists, worker_count(workers, len(papers))):
+        found.update(part)
+    return found
+
+
+def _related_finder(papers: list[Paper]) -> Callable[[Paper], list[Paper]]:
+    """_related, with the newest papers of each topic and of each (topic, tag) pair at hand."""
     by_topic: dict[str, list[Paper]] = defaultdict(list)
     by_topic_tag: dict[tuple[str, str], list[Paper]] = defaultdict(list)
     for paper in sorted(papers, key=lambda p: (-p.year, p.key)):
@@ -109,20 +139,7 @@ def _neighbours(papers: list[Paper], workers: int) -> dict[str, tuple[list[str],
             for tag in paper.tags:
                 by_topic_tag[topic_id, tag].append(paper)
     labels = {p.key: (frozenset(p.topic_ids), frozenset(p.tags)) for p in papers}
-
-    def lists(index: int, count: int, tick: Tick) -> dict[str, tuple[list[str], list[str]]]:
-        return {
-            paper.key: (
-                [p.key for p in _same_authors(paper)],
-                [p.key for p in _related(paper, by_topic, by_topic_tag, labels)],
-            )
-            for paper in share(papers, index, count)
-        }
-
-    found: dict[str, tuple[list[str], list[str]]] = {}
-    for part in split_work(lists, worker_count(workers, len(papers))):
-        found.update(part)
-    return found
+    return lambda paper: _related(paper, by_topic, by_topic_tag, labels)
 
 
 def _link_topics(corpus: Corpus) -> None:
@@ -278,7 +295,7 @@ def relink(
     _swap_neighbours(last, {id(old): new for old, new in swaps})
     last.__dict__.pop("paper_by_key", None)  # made again when next asked for
     if cache:
-        cache.get("links", last.neighbours_shape)  # still this build's: keep it in the cache
+        cache.keep("links", list(last.neighbours_keys))  # still this build's lists
     return [new for _, new in swaps]
 
 

@@ -237,7 +237,8 @@ class Corpus:
     authors: list[Author] = field(default_factory=list)
     venues: list[Venue] = field(default_factory=list)
     years: list[Year] = field(default_factory=list)
-    neighbours_shape: str = ""  # the cache key of its same-author and related lists (link.py)
+    neighbours_shape: str = ""  # what its same-author and related lists depend on, hashed (link.py)
+    neighbours_keys: tuple[str, ...] = ()  # the cache keys of those lists
 
     @cached_property
     def topic_by_id(self) -> dict[str, Topic]:

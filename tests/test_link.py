@@ -143,6 +143,37 @@ def test_edits_that_change_links_are_linked_from_scratch(
     assert links(corpus) == links(loaded(project)), why
 
 
+def test_an_author_change_makes_only_the_same_author_lists_again(
+    project: Path, papers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Related lists do not depend on authors: the cache's are used, and the result is what
+    linking without the cache gives."""
+    made = []
+    neighbour_lists = link_module._neighbour_lists
+
+    def spy(papers: list, find: object, workers: int) -> dict:
+        made.append("same authors" if find is link_module._same_authors else "related")
+        return neighbour_lists(papers, find, workers)
+
+    monkeypatch.setattr(link_module, "_neighbour_lists", spy)
+
+    def with_cache() -> Corpus:
+        cache = BuildCache(project / ".survey-cache")
+        corpus = load(project / "content", Report(), cache=cache)
+        cache.save("", {})
+        return corpus
+
+    with_cache()
+    assert made == ["same authors", "related"]
+    made.clear()
+    # an author of another paper
+    edit(papers / "ouyang2022training.yaml", "  - Jeff Wu", "  - Paul F. Christiano")
+    relinked = with_cache()
+    assert made == ["same authors"]
+    assert "christiano2017deep" in [p.key for p in relinked.paper_by_key["ouyang2022training"].same_authors]
+    assert links(relinked) == links(loaded(project))
+
+
 def test_a_paper_added_or_a_failed_edit_links_from_scratch(project: Path, papers: Path) -> None:
     resident = Resident()
     kept = loaded(project, resident)
