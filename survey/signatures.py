@@ -43,6 +43,10 @@ class PageSigner:
         self.shell = shell if all(p.source_digest for p in corpus.papers) else ""
         self.references = references
         self.tokens = {id(p): f"{p.key}:{p.source_digest}" for p in corpus.papers}
+        # what the author index and the statistics show: linking's input (keys, years, authors,
+        # topics, tags, relations; linking hashed it), venues, and which papers have code
+        venues_and_code = "".join(f"{p.venue}|{bool(p.code)}\n" for p in corpus.papers)
+        self.counted = f"{corpus.neighbours_shape}|{digest(venues_and_code.encode())}"
 
     def papers(self, papers: list[Paper]) -> str:
         tokens = self.tokens
@@ -55,7 +59,8 @@ class PageSigner:
         return digest(f"{self.shell}|cite|{name}|{self.papers(papers)}".encode())
 
     def page(self, template: str, context: dict) -> str:
-        """The signature of one page, or "" when the page depends on the whole corpus."""
+        """The signature of one page, or "" for a page made every time (it shows what any paper's
+        file may change: a title, a date, a summary)."""
         if not self.shell:
             return ""
         if template == "paper.html":
@@ -69,6 +74,8 @@ class PageSigner:
             involved, body = context["year"].papers, str(context["year"].year)
         elif template == "venue.html":
             involved, body = context["venue"].papers, context["venue"].name
+        elif template in ("authors.html", "stats.html"):  # counts: no title or summary shows
+            involved, body = [], self.counted
         elif template == "topic.html":
             topic = context["topic"]
             involved, body = topic.all_papers, f"{topic.id}|{topic.intro_html}|{context['edit_url']}"

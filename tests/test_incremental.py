@@ -162,6 +162,33 @@ def test_a_new_process_looks_only_at_the_pages_around_papers_edited_since(
     assert scopes[-1] is True
 
 
+def test_the_author_index_and_statistics_are_made_again_only_when_their_counts_may_change(
+    maintainer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[str] = []
+    render_page = render._render
+
+    def spy(env: object, page: render.Page, *rest: object) -> str:
+        rendered.append(page.path)
+        return render_page(env, page, *rest)
+
+    monkeypatch.setattr(render, "_render", spy)
+    ouyang = maintainer / "content/papers/ouyang2022training.yaml"
+    counted = {"authors/index.html", "stats/index.html"}
+    incremental(maintainer)
+    for change, made_again in [
+        (lambda: edit(ouyang, "title: ", "title: Renamed "), set()),
+        (lambda: edit(ouyang, "code: https://github.com/example/instruct\n", ""), counted),  # with code
+        (lambda: edit(ouyang, "  - Jeff Wu\n", ""), counted),  # an author
+        (lambda: edit(ouyang, "year: 2022", "year: 2021"), counted),
+    ]:
+        rendered.clear()
+        change()
+        built, _ = incremental(maintainer)
+        assert counted & set(rendered) == made_again
+        assert_equals_cold(maintainer, built)
+
+
 def test_a_builder_after_another_process_built_the_site_equals_cold(maintainer: Path) -> None:
     """survey serve's builder, then a survey build in another terminal with an edit since reverted:
     the builder must not take the site for the one it last rendered itself."""
