@@ -215,7 +215,8 @@ Task = Page | Export
 
 @dataclass
 class Rendered:
-    """What one rendering worker did: files staged, files kept, signatures, or the failure."""
+    """What rendering did in one process (files staged, or the failure), or what Job.sift found
+    (every task's signature, and the files left as they are)."""
 
     staged: Staged = field(default_factory=Staged)
     names: list[str] = field(default_factory=list)  # every output path this worker accounted for
