@@ -82,18 +82,16 @@ def _link_neighbours(corpus: Corpus, cache: BuildCache | None, workers: int) -> 
     """Each paper's papers by the same authors, and related papers.
 
     Same-author lists depend only on the papers' keys, years and authors; related lists on their
-    keys, years, topics, tags and relations. Each kind is kept in the cache under a hash of what it
+    keys, years, topics, tags and relations. Each kind is kept in the cache with a hash of what it
     depends on: an edit to anything else (a title, a summary, a link) reuses both, and a changed
-    author list makes only the same-author lists again (the related ones took three times longer).
+    author list makes only some same-author lists again (_same_author_lists).
     """
     papers = corpus.papers
-    authors_shape = (f"{p.key}|{p.year}|{p.author_names}" for p in papers)
     related_shape = (f"{p.key}|{p.year}|{p.topic_ids}|{p.tags}|{p.relation_keys}" for p in papers)
-    authors_key = "same-authors|" + digest("\n".join(authors_shape).encode())
     related_key = "related|" + digest("\n".join(related_shape).encode())
-    corpus.neighbours_keys = (authors_key, related_key)
-    corpus.neighbours_shape = digest(f"{authors_key}|{related_key}".encode())
-    same_authors = _kept_or_made(cache, authors_key, lambda: _neighbour_lists(papers, _same_authors, workers))
+    authors_digest, same_authors = _same_author_lists(corpus, cache, workers)
+    corpus.neighbours_keys = (SAME_AUTHORS_KEY, related_key)
+    corpus.neighbours_shape = digest(f"{authors_digest}|{related_key}".encode())
     related = _kept_or_made(
         cache, related_key, lambda: _neighbour_lists(papers, _related_finder(papers), workers)
     )
@@ -101,6 +99,45 @@ def _link_neighbours(corpus: Corpus, cache: BuildCache | None, workers: int) -> 
     for paper in papers:
         paper.same_authors = [by_key[key] for key in same_authors[paper.key]]
         paper.related = [by_key[key] for key in related[paper.key]]
+
+
+SAME_AUTHORS_KEY = "same-authors"  # the cache entry: (hash of what they depend on, that, the lists)
+REMADE_SHARE = 4  # same-author lists made again in part when at most a quarter of them may differ
+
+
+def _same_author_lists(corpus: Corpus, cache: BuildCache | None, workers: int) -> tuple[str, dict]:
+    """The hash of every paper's key, year and authors, and each paper's same-author list (keys).
+
+    The last build's lists are kept in the cache with what they were made from. When some papers'
+    authors or years changed (or papers came or went), only the lists that can differ are made
+    again: those of the changed papers and of every paper sharing an author with one of them,
+    before or after the change; every other paper's co-authors' papers are the same as then.
+    """
+    papers = corpus.papers
+    made_from = {p.key: (p.year, tuple(p.author_names)) for p in papers}
+    shape = digest("\n".join(f"{key}|{value}" for key, value in made_from.items()).encode())
+    stored = cache.get("links", SAME_AUTHORS_KEY) if cache else None
+    if stored is not None and stored[0] == shape:
+        return shape, stored[2]
+    affected = _affected_by_author_changes(corpus, stored[1], made_from) if stored else None
+    if affected is None or len(affected) * REMADE_SHARE > len(papers):  # every core makes them all
+        lists = _neighbour_lists(papers, _same_authors, workers)
+    else:
+        lists = {key: found for key, found in stored[2].items() if key in made_from and key not in affected}
+        by_key = corpus.paper_by_key
+        lists.update((key, [other.key for other in _same_authors(by_key[key])]) for key in affected)
+    if cache:
+        cache.put("links", SAME_AUTHORS_KEY, (shape, made_from, lists))
+    return shape, lists
+
+
+def _affected_by_author_changes(corpus: Corpus, before: dict[str, tuple], now: dict[str, tuple]) -> set[str]:
+    """The keys of the papers whose same-author lists may have changed since `before`."""
+    changed = {key for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
+    names = {name for key in changed for side in (before, now) if key in side for name in side[key][1]}
+    authors = {author.name: author for author in corpus.authors}
+    sharing = {paper.key for name in names if name in authors for paper in authors[name].papers}
+    return {key for key in changed | sharing if key in now}
 
 
 def _kept_or_made(

@@ -17,11 +17,14 @@ from survey import link as link_module
 from survey import render
 from survey.cache import BuildCache, Resident
 from survey.cli import run_build
+from survey.config import load_config
 from survey.diagnostics import Report
 from survey.model import Corpus
+from survey.papers import load_papers
 from survey.pipeline import load
 from survey.render import Output, narrowed
 from survey.signatures import RenderedFrom, Scope
+from survey.taxonomy import load_taxonomy
 
 
 def loaded(project: Path, resident: Resident | None = None) -> Corpus:
@@ -172,6 +175,54 @@ def test_an_author_change_makes_only_the_same_author_lists_again(
     assert made == ["same authors"]
     assert "christiano2017deep" in [p.key for p in relinked.paper_by_key["ouyang2022training"].same_authors]
     assert links(relinked) == links(loaded(project))
+
+
+def test_same_author_lists_made_again_in_part_equal_those_made_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundled corpus, with its shared authors: a few papers at a time get an author of another
+    paper, lose one, or change year (a fixed random sequence), or go; each time the lists kept in
+    the cache, made again in part, equal those linking without the cache makes."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    remade_whole = []
+    neighbour_lists = link_module._neighbour_lists
+
+    def spy(papers: list, find: object, workers: int) -> dict:
+        remade_whole.append(find is link_module._same_authors)
+        return neighbour_lists(papers, find, workers)
+
+    monkeypatch.setattr(link_module, "_neighbour_lists", spy)
+    content = tmp_path / "content"
+    config = load_config(content, Report())
+    cache = BuildCache(tmp_path / ".survey-cache")
+    papers = [item.paper for item in load_papers(content, Report(), cache)]
+    choose = random.Random(11)
+
+    def linked(papers: list, cache: BuildCache | None) -> dict[str, object]:
+        roots, _ = load_taxonomy(content, Report())
+        return links(link_module.link(config, content, roots, papers, cache, workers=1))
+
+    linked(papers, cache)
+    cache.save("", {})
+    for _ in range(6):
+        remade_whole.clear()
+        for paper in choose.sample(papers, choose.randint(1, 3)):
+            change = choose.choice(["co-author", "drop", "year", "remove"])
+            if change == "co-author":
+                paper.author_names = [*paper.author_names, choose.choice(choose.choice(papers).author_names)]
+            elif change == "drop" and len(paper.author_names) > 1:
+                paper.author_names = paper.author_names[1:]
+            elif change == "year":
+                paper.year -= 1
+            elif change == "remove":
+                papers.remove(paper)
+        cache = BuildCache(tmp_path / ".survey-cache")
+        got = linked(papers, cache)
+        cache.save("", {})
+        assert True not in remade_whole  # made again in part, not all of them
+        assert got == linked(papers, None)
+    assert len(papers) < 270
 
 
 def test_a_paper_added_or_a_failed_edit_links_from_scratch(project: Path, papers: Path) -> None:
