@@ -189,6 +189,34 @@ def test_the_author_index_and_statistics_are_made_again_only_when_their_counts_m
         assert_equals_cold(maintainer, built)
 
 
+def test_a_paper_added_makes_again_only_the_pages_that_show_it(
+    maintainer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The topic tree's paper counts are on topic pages only: a new paper does not make every other
+    paper's or author's page again."""
+    rendered: list[str] = []
+    render_page = render._render
+
+    def spy(env: object, page: render.Page, *rest: object) -> str:
+        rendered.append(page.path)
+        return render_page(env, page, *rest)
+
+    monkeypatch.setattr(render, "_render", spy)
+    incremental(maintainer)
+    rendered.clear()
+    (maintainer / "content/papers/new2024paper.yaml").write_text(
+        "title: A New Paper\nauthors: [Ada Lovelace, New Person]\nyear: 2024\ntopics: [sl]\n"
+        "summary: New here. It is on few pages.\n"
+    )
+    built, _ = incremental(maintainer)
+    showing_it = {"papers/new2024paper/index.html", "topics/sl/index.html", "topics/outer/index.html"}
+    assert showing_it <= set(rendered)
+    assert "authors/long-ouyang/index.html" not in rendered  # no paper of his changed
+    assert "years/2017/index.html" not in rendered
+    assert "topics/rl/index.html" in rendered  # its sidebar counts the new paper under sl's parent
+    assert_equals_cold(maintainer, built)
+
+
 def test_a_builder_after_another_process_built_the_site_equals_cold(maintainer: Path) -> None:
     """survey serve's builder, then a survey build in another terminal with an edit since reverted:
     the builder must not take the site for the one it last rendered itself."""
