@@ -162,17 +162,23 @@ def test_a_new_process_looks_only_at_the_pages_around_papers_edited_since(
     assert scopes[-1] is True
 
 
-def test_the_author_index_and_statistics_are_made_again_only_when_their_counts_may_change(
-    maintainer: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    rendered: list[str] = []
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages rendered in this process, in order (cleared by the test as it goes)."""
+    paths: list[str] = []
     render_page = render._render
 
     def spy(env: object, page: render.Page, *rest: object) -> str:
-        rendered.append(page.path)
+        paths.append(page.path)
         return render_page(env, page, *rest)
 
     monkeypatch.setattr(render, "_render", spy)
+    return paths
+
+
+def test_the_author_index_and_statistics_are_made_again_only_when_their_counts_may_change(
+    maintainer: Path, rendered: list[str]
+) -> None:
     ouyang = maintainer / "content/papers/ouyang2022training.yaml"
     counted = {"authors/index.html", "stats/index.html"}
     incremental(maintainer)
@@ -189,19 +195,9 @@ def test_the_author_index_and_statistics_are_made_again_only_when_their_counts_m
         assert_equals_cold(maintainer, built)
 
 
-def test_a_paper_added_makes_again_only_the_pages_that_show_it(
-    maintainer: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_paper_added_makes_again_only_the_pages_that_show_it(maintainer: Path, rendered: list[str]) -> None:
     """The topic tree's paper counts are on topic pages only: a new paper does not make every other
     paper's or author's page again."""
-    rendered: list[str] = []
-    render_page = render._render
-
-    def spy(env: object, page: render.Page, *rest: object) -> str:
-        rendered.append(page.path)
-        return render_page(env, page, *rest)
-
-    monkeypatch.setattr(render, "_render", spy)
     incremental(maintainer)
     rendered.clear()
     (maintainer / "content/papers/new2024paper.yaml").write_text(
