@@ -92,10 +92,12 @@ def _link_neighbours(corpus: Corpus, cache: BuildCache | None, workers: int) -> 
     authors_digest, same_authors = _same_author_lists(corpus, cache, workers)
     corpus.neighbours_keys = (SAME_AUTHORS_KEY, related_key)
     corpus.neighbours_shape = digest(f"{authors_digest}|{related_key}".encode())
-    related = _kept_or_made(
-        cache, related_key, lambda: _neighbour_lists(papers, _related_finder(papers), workers)
-    )
-    by_key = {paper.key: paper for paper in papers}
+    related = cache.get("links", related_key) if cache else None
+    if related is None:
+        related = _neighbour_lists(papers, _related_finder(papers), workers)
+    if cache:
+        cache.put("links", related_key, related)
+    by_key = corpus.paper_by_key
     for paper in papers:
         paper.same_authors = [by_key[key] for key in same_authors[paper.key]]
         paper.related = [by_key[key] for key in related[paper.key]]
@@ -138,18 +140,6 @@ def _affected_by_author_changes(corpus: Corpus, before: dict[str, tuple], now: d
     authors = {author.name: author for author in corpus.authors}
     sharing = {paper.key for name in names if name in authors for paper in authors[name].papers}
     return {key for key in changed | sharing if key in now}
-
-
-def _kept_or_made(
-    cache: BuildCache | None, key: str, make: Callable[[], dict[str, list[str]]]
-) -> dict[str, list[str]]:
-    """The lists the cache holds under `key`, else made now (and kept for the next build)."""
-    lists = cache.get("links", key) if cache else None
-    if lists is None:
-        lists = make()
-    if cache:
-        cache.put("links", key, lists)
-    return lists
 
 
 def _neighbour_lists(

@@ -162,20 +162,20 @@ class Scope:
         return cls(c.topics, c.papers, c.authors, c.years, c.venues, c.papers, c.topics)
 
     @classmethod
-    def around(cls, corpus: Corpus, swapped: list[Paper]) -> Scope:
-        """Whatever shows an edited (`swapped`) paper: its own page, the pages of the papers that list it as a
+    def around(cls, corpus: Corpus, edited: list[Paper]) -> Scope:
+        """Whatever shows an edited paper: its own page, the pages of the papers that list it as a
         relation, by the same authors or as related, and its topics' (and theirs above), authors',
         year's and venue's pages; its own and its topics' citation files."""
-        ids = {id(paper) for paper in swapped}
+        ids = {id(paper) for paper in edited}
         shown = set(ids)
-        shown.update(id(relation.paper) for paper in swapped for relation in paper.relations)
+        shown.update(id(relation.paper) for paper in edited for relation in paper.relations)
         for paper in corpus.papers:
             if not ids.isdisjoint(map(id, paper.same_authors)) or not ids.isdisjoint(map(id, paper.related)):
                 shown.add(id(paper))
-        topics = {topic_id for paper in swapped for topic_id in paper.facet_topics}  # and those above
-        authors = {id(author) for paper in swapped for author in paper.authors}
-        venues = {id(paper.venue_ref) for paper in swapped}
-        years = {paper.year for paper in swapped}
+        topics = {topic_id for paper in edited for topic_id in paper.facet_topics}  # and those above
+        authors = {id(author) for paper in edited for author in paper.authors}
+        venues = {id(paper.venue_ref) for paper in edited}
+        years = {paper.year for paper in edited}
         return cls(
             topics=[t for t in corpus.topics if t.id in topics],
             papers=[p for p in corpus.papers if id(p) in shown],
