@@ -146,19 +146,25 @@ def test_edits_that_change_links_are_linked_from_scratch(
     assert links(corpus) == links(loaded(project)), why
 
 
-def test_an_author_change_makes_only_the_same_author_lists_again(
-    project: Path, papers: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Related lists do not depend on authors: the cache's are used, and the result is what
-    linking without the cache gives."""
-    made = []
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Which lists were made for every paper at once, in order: "same authors" or "related"."""
+    kinds: list[str] = []
     neighbour_lists = link_module._neighbour_lists
 
     def spy(papers: list, find: object, workers: int) -> dict:
-        made.append("same authors" if find is link_module._same_authors else "related")
+        kinds.append("same authors" if find is link_module._same_authors else "related")
         return neighbour_lists(papers, find, workers)
 
     monkeypatch.setattr(link_module, "_neighbour_lists", spy)
+    return kinds
+
+
+def test_an_author_change_makes_only_the_same_author_lists_again(
+    project: Path, papers: Path, made: list[str]
+) -> None:
+    """Related lists do not depend on authors: the cache's are used, and the result is what
+    linking without the cache gives."""
 
     def with_cache() -> Corpus:
         cache = BuildCache(project / ".survey-cache")
@@ -178,21 +184,13 @@ def test_an_author_change_makes_only_the_same_author_lists_again(
 
 
 def test_same_author_lists_made_again_in_part_equal_those_made_afresh(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, made: list[str]
 ) -> None:
     """The bundled corpus, with its shared authors: a few papers at a time get an author of another
     paper, lose one, or change year (a fixed random sequence), or go; each time the lists kept in
     the cache, made again in part, equal those linking without the cache makes."""
     shutil.copytree(ROOT / "content", tmp_path / "content")
     monkeypatch.chdir(tmp_path)
-    remade_whole = []
-    neighbour_lists = link_module._neighbour_lists
-
-    def spy(papers: list, find: object, workers: int) -> dict:
-        remade_whole.append(find is link_module._same_authors)
-        return neighbour_lists(papers, find, workers)
-
-    monkeypatch.setattr(link_module, "_neighbour_lists", spy)
     content = tmp_path / "content"
     config = load_config(content, Report())
     cache = BuildCache(tmp_path / ".survey-cache")
@@ -206,7 +204,7 @@ def test_same_author_lists_made_again_in_part_equal_those_made_afresh(
     linked(papers, cache)
     cache.save("", {})
     for _ in range(6):
-        remade_whole.clear()
+        made.clear()
         for paper in choose.sample(papers, choose.randint(1, 3)):
             change = choose.choice(["co-author", "drop", "year", "remove"])
             if change == "co-author":
@@ -220,7 +218,7 @@ def test_same_author_lists_made_again_in_part_equal_those_made_afresh(
         cache = BuildCache(tmp_path / ".survey-cache")
         got = linked(papers, cache)
         cache.save("", {})
-        assert True not in remade_whole  # made again in part, not all of them
+        assert "same authors" not in made  # made again in part, not all of them
         assert got == linked(papers, None)
     assert len(papers) < 270
 
