@@ -37,11 +37,20 @@ def protect_case(title: str) -> str:
     return " ".join(f"{{{word}}}" if any(c.isupper() for c in word[1:]) else word for word in title.split())
 
 
+# The BibTeX field that holds the venue, for each entry type we write. pybtex's styles (and BibTeX's)
+# refuse an entry without it, so a pasted type is kept only when the paper has a venue to put there.
+VENUE_FIELD = {
+    "article": "journal", "inproceedings": "booktitle", "incollection": "booktitle",
+    "book": "publisher", "techreport": "institution", "misc": "howpublished",
+}  # fmt: skip
+
+
 def entry_type(paper: Paper) -> str:
-    if paper.bib_type in ("article", "inproceedings", "misc", "book", "incollection", "techreport"):
+    """The BibTeX entry type: the pasted one when its venue field can be filled, else inferred."""
+    if paper.bib_type in VENUE_FIELD and _venue_fits(paper, paper.bib_type):
         return paper.bib_type
     venue = paper.venue
-    if not venue or venue.lower() == "arxiv":
+    if is_preprint(paper):
         return "article" if paper.arxiv else "misc"
     if JOURNALS.match(venue):
         return "article"
@@ -50,18 +59,22 @@ def entry_type(paper: Paper) -> str:
     return "misc"
 
 
+def _venue_fits(paper: Paper, kind: str) -> bool:
+    if kind == "misc":
+        return True
+    if kind == "article":
+        return bool(paper.arxiv) or not is_preprint(paper)
+    return not is_preprint(paper)
+
+
 def bibtex_fields(paper: Paper) -> list[tuple[str, str]]:
     kind = entry_type(paper)
     authors = [escape(name) for name in paper.author_names] + (["others"] if paper.et_al else [])
     fields = [("title", protect_case(escape(paper.title))), ("author", " and ".join(authors))]
-    arxiv_only = not paper.venue or paper.venue.lower() == "arxiv"
-    if kind == "article":
-        journal = f"arXiv preprint arXiv:{paper.arxiv}" if arxiv_only else paper.venue
-        fields.append(("journal", escape(journal)))
-    elif kind == "inproceedings":
-        fields.append(("booktitle", escape(paper.venue)))
-    elif paper.venue and not arxiv_only:
-        fields.append(("howpublished", escape(paper.venue)))
+    if kind == "article" and is_preprint(paper):
+        fields.append(("journal", escape(f"arXiv preprint arXiv:{paper.arxiv}")))
+    elif not is_preprint(paper):
+        fields.append((VENUE_FIELD[kind], escape(paper.venue)))
     fields.append(("year", str(paper.year)))
     if paper.doi:
         fields.append(("doi", url_safe(paper.doi)))
@@ -228,6 +241,16 @@ def _remembered(format_name: Callable[..., Any]) -> Callable[..., Any]:
     return remembered
 
 
+PUBLISHED_BY = {"book", "techreport"}  # types whose venue is who published them, not what contains them
+CSL_TYPES = {
+    "article": "article-journal", "inproceedings": "paper-conference", "incollection": "chapter",
+    "book": "book", "techreport": "report",
+}  # fmt: skip
+RIS_TYPES = {
+    "article": "JOUR", "inproceedings": "CONF", "incollection": "CHAP", "book": "BOOK", "techreport": "RPRT",
+}  # fmt: skip
+
+
 def csl_item(paper: Paper) -> dict:
     """The paper as a CSL-JSON item (the format Zotero, Pandoc and citeproc read)."""
     authors = [dict(zip(("given", "family"), split_name(name), strict=True)) for name in paper.author_names]
@@ -236,7 +259,7 @@ def csl_item(paper: Paper) -> dict:
     kind = entry_type(paper)
     item: dict = {
         "id": paper.key,
-        "type": {"article": "article-journal", "inproceedings": "paper-conference"}.get(kind, "document"),
+        "type": CSL_TYPES.get(kind, "document"),
         "title": paper.title,
         "author": authors,
         "issued": {"date-parts": [[paper.year]]},
@@ -244,7 +267,7 @@ def csl_item(paper: Paper) -> dict:
     if is_preprint(paper) and paper.arxiv:
         item |= {"type": "article", "publisher": "arXiv", "number": f"arXiv:{paper.arxiv}"}
     elif paper.venue and not is_preprint(paper):
-        item["container-title"] = paper.venue
+        item["publisher" if kind in PUBLISHED_BY else "container-title"] = paper.venue
     if paper.doi:
         item["DOI"] = paper.doi
     link = paper.url or (f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else "")
@@ -255,7 +278,7 @@ def csl_item(paper: Paper) -> dict:
 
 def ris_record(paper: Paper) -> str:
     """The paper as an RIS record (EndNote, Mendeley, Zotero)."""
-    kind = {"article": "JOUR", "inproceedings": "CONF"}.get(entry_type(paper), "GEN")
+    kind = RIS_TYPES.get(entry_type(paper), "GEN")
     if is_preprint(paper):
         kind = "JOUR" if paper.arxiv else "GEN"
     lines = [("TY", kind), ("ID", paper.key), ("TI", paper.title)]
@@ -264,7 +287,7 @@ def ris_record(paper: Paper) -> str:
     if is_preprint(paper) and paper.arxiv:
         lines.append(("JO", f"arXiv preprint arXiv:{paper.arxiv}"))
     elif paper.venue:
-        lines.append(("T2", paper.venue))
+        lines.append(("PB" if entry_type(paper) in PUBLISHED_BY else "T2", paper.venue))
     if paper.doi:
         lines.append(("DO", paper.doi))
     if paper.url or paper.arxiv:

@@ -29,7 +29,7 @@ from survey.validate import check_own_fields
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ET_AL = "others"
-BIB_VENUE_FIELDS = ("booktitle", "journal", "publisher", "howpublished")
+BIB_VENUE_FIELDS = ("booktitle", "journal", "publisher", "institution", "howpublished")
 
 
 @dataclass

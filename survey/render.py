@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from survey import __version__, figures
 from survey.cache import BuildCache
-from survey.cite import entry_type, formatted_references, is_preprint
+from survey.cite import PUBLISHED_BY, entry_type, formatted_references, is_preprint
 from survey.diagnostics import TemplateFailure
 from survey.exports import (
     FEED_LIMIT,
@@ -621,6 +621,13 @@ def sitemap_paths(corpus: Corpus) -> list[str]:
     return fixed + [t.url for t in objects] + [p.page_url for p in corpus.papers]
 
 
+# Google Scholar's tag for the venue, by entry type; any other type's venue is a journal title.
+HIGHWIRE_VENUE_TAGS = {
+    "inproceedings": "citation_conference_title", "incollection": "citation_inbook_title",
+    "book": "citation_publisher", "techreport": "citation_technical_report_institution",
+}  # fmt: skip
+
+
 def scholar_meta(paper: Paper) -> list[tuple[str, str]]:
     """Google Scholar's citation_* tags: title, one per author, date, ids, PDF, venue."""
     tags = [("citation_title", paper.title)]
@@ -635,8 +642,7 @@ def scholar_meta(paper: Paper) -> list[tuple[str, str]]:
         tags.append(("citation_pdf_url", pdf))
     kind = entry_type(paper)
     if paper.venue and not is_preprint(paper):
-        name = "citation_conference_title" if kind == "inproceedings" else "citation_journal_title"
-        tags.append((name, paper.venue))
+        tags.append((HIGHWIRE_VENUE_TAGS.get(kind, "citation_journal_title"), paper.venue))
     elif paper.arxiv:
         tags.append(("citation_journal_title", "arXiv"))
     return tags
@@ -654,7 +660,9 @@ def scholarly_article(corpus: Corpus, paper: Paper) -> dict[str, Any]:
         "about": [topic.title for topic in paper.topics],
         "description": paper.summary_text,
     }
-    if paper.venue and not is_preprint(paper):
+    if paper.venue and not is_preprint(paper) and entry_type(paper) in PUBLISHED_BY:
+        data["publisher"] = {"@type": "Organization", "name": paper.venue}
+    elif paper.venue and not is_preprint(paper):
         data["isPartOf"] = {"@type": "PublicationIssue", "name": paper.venue}
     same_as = [href for _, href in paper.links if not href.endswith(".pdf")]
     if same_as:

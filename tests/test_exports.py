@@ -143,3 +143,64 @@ def test_exports_are_byte_identical_across_builds(tmp_path: Path, site: Path) ->
     build(tmp_path / "again", "--base-url", BASE)
     for name in ("all.bib", "all.csl.json", "papers.json", "feed.xml", "sitemap.xml", "robots.txt"):
         assert (tmp_path / "again" / name).read_bytes() == (site / name).read_bytes(), name
+
+
+PASTED_TYPES = {
+    # file name: (pasted BibTeX, what its reference, .bib, .ris and Scholar tags must say)
+    "book": (
+        "@book{russell2019human,\n  title = {Human Compatible},\n  author = {Russell, Stuart},\n"
+        "  publisher = {Viking},\n  year = {2019}\n}",
+        [
+            "<em>Human Compatible</em>. Viking, 2019.",
+            "publisher = {Viking}",
+            "TY  - BOOK",
+            "PB  - Viking",
+            '"citation_publisher" content="Viking"',
+        ],
+    ),
+    "chapter": (
+        "@incollection{chapter2020,\n  title = {A Chapter on Values},\n  author = {Lovelace, Ada},\n"
+        "  booktitle = {Handbook of Alignment},\n  year = {2020}\n}",
+        [
+            "A chapter on values. In <em>Handbook of Alignment</em>. 2020.",
+            "booktitle = {Handbook of Alignment}",
+            "TY  - CHAP",
+            '"citation_inbook_title" content="Handbook of Alignment"',
+        ],
+    ),
+    "report": (
+        "@techreport{report2021,\n  title = {Safety Cases},\n  author = {Lovelace, Ada},\n"
+        "  institution = {Some Lab},\n  year = {2021}\n}",
+        [
+            "Safety cases. Technical Report, Some Lab, 2021.",
+            "institution = {Some Lab}",
+            "TY  - RPRT",
+            '"citation_technical_report_institution" content="Some Lab"',
+        ],
+    ),
+    "noshelf": (  # a pasted type whose venue field is missing becomes the type we would have chosen
+        "@inproceedings{noshelf2022,\n  title = {No Venue Given},\n  author = {Lovelace, Ada},\n"
+        "  year = {2022},\n  eprint = {2201.00001},\n  archivePrefix = {arXiv}\n}",
+        [
+            "No venue given. <em>arXiv preprint arXiv:2201.00001</em>, 2022.",
+            "@article{noshelf",
+            "journal = {arXiv preprint arXiv:2201.00001}",
+            "TY  - JOUR",
+        ],
+    ),
+}
+
+
+def test_every_pasted_entry_type_builds_with_its_venue(project: Path) -> None:
+    for name, (bibtex, _) in PASTED_TYPES.items():
+        indented = "\n".join("  " + line for line in bibtex.splitlines())
+        (project / f"content/papers/{name}.yaml").write_text(
+            f"bibtex: |\n{indented}\ntopics: [evaluation]\n"
+            "summary: A test entry of this type. It checks how its venue is cited.\n"
+        )
+    assert main(["build", "--output", "site"], io.StringIO(), io.StringIO()) == 0
+    for name, (_, expected) in PASTED_TYPES.items():
+        folder = project / "site/papers" / name
+        shown = "".join(path.read_text() for path in sorted(folder.iterdir()))
+        for text in expected:
+            assert text in shown, (name, text)
