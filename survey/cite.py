@@ -11,6 +11,7 @@ from typing import Any
 from survey.cache import BuildCache, digest
 from survey.model import Paper
 from survey.parallel import Tick, share, split_work, ticking
+from survey.plainstyle import PlainStyle
 from survey.progress import Progress, no_progress
 
 JOURNALS = re.compile(
@@ -150,6 +151,7 @@ def _format_references(papers: list[tuple[str, Paper]], tick: Tick) -> dict[str,
     """{cache key: (HTML in pybtex's plain style, alpha label before disambiguation)}."""
     from pybtex.plugin import find_plugin
 
+    plain = PlainStyle()
     style = find_plugin("pybtex.style.formatting", "plain")()
     style.format_name = _remembered(style.format_name)
     labels = find_plugin("pybtex.style.labels", "alpha")()
@@ -159,7 +161,9 @@ def _format_references(papers: list[tuple[str, Paper]], tick: Tick) -> dict[str,
     with _latex_parsed_once():
         for key, paper in ticking(papers, tick):
             entry = pybtex_entry(paper, persons)
-            html = style.format_entry("", entry).text.render(backend).replace("\n", " ")
+            html = plain.format(entry)
+            if html is None:
+                html = style.format_entry("", entry).text.render(backend).replace("\n", " ")
             formatted[key] = (html, labels.format_label(entry))
     return formatted
 
