@@ -33,6 +33,7 @@ from survey.parallel import Tick, share, split_work, worker_count
 from survey.taxonomy import walk
 
 SAME_AUTHOR_LIMIT = 10
+_VENUE_YEAR = re.compile(r"[\s,]*\(?(19|20)\d\d\)?$")
 RELATED_LIMIT = 5
 RELATED_FILL = 20  # newest papers of each topic considered besides those sharing a tag
 RELATED_TAG_FILL = 60  # newest papers considered from each (topic, tag) pair
@@ -206,7 +207,7 @@ def _link_authors(ranked: list[Paper]) -> list[Author]:
 
 def venue_name(venue: str) -> str:
     """The venue without its year: 'NeurIPS 2022' -> 'NeurIPS'."""
-    return re.sub(r"[\s,]*\(?(19|20)\d\d\)?$", "", venue).strip() or venue
+    return _VENUE_YEAR.sub("", venue).strip() or venue
 
 
 def _link_venues(papers: list[Paper]) -> list[Venue]:

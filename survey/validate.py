@@ -15,7 +15,7 @@ from datetime import date
 
 from survey.diagnostics import Report, did_you_mean
 from survey.markup import Reference
-from survey.model import Corpus, Paper, Topic
+from survey.model import NOT_ALPHANUMERIC, Corpus, Paper, Topic
 
 ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}$")
 ARXIV_OLD = re.compile(r"^[a-z-]+(\.[A-Z]{2})?/\d{7}$")
@@ -122,7 +122,7 @@ PAPER_RULES: list[Callable[[Paper, Corpus, Report], None]] = [check_topics, chec
 
 @functools.cache  # a long-running builder (survey serve) sees the same titles build after build
 def normalised_title(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
+    return NOT_ALPHANUMERIC.sub(" ", title.lower()).strip()
 
 
 def check_duplicates(corpus: Corpus, report: Report) -> None:
