@@ -1,22 +1,26 @@
 """Shape checks for every YAML file, against the JSON Schemas in `survey/schemas/`.
 
-The schemas are the documented contract for contributors (docs/corpus.md points at them);
-jsonschema does the checking, this module turns its errors into `path:line` diagnostics
-with a hint of what to do.
+The schemas are the documented contract for contributors (docs/corpus.md points at them).
+fastjsonschema, which compiles each schema into Python, answers whether a file conforms (nearly
+every file does, and it is about fifteen times quicker); jsonschema, imported only then, explains a
+file that does not, and its verdict is the one that counts: this module turns its errors into
+`path:line` diagnostics with a hint of what to do.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from survey.diagnostics import Report, did_you_mean
 from survey.read import LineDict, LineList
+
+if TYPE_CHECKING:
+    import jsonschema
 
 TYPE_NAMES = {
     "string": "text", "integer": "a whole number", "array": "a list",
@@ -25,14 +29,39 @@ TYPE_NAMES = {
 
 
 @cache
+def schema(name: str) -> dict:
+    return json.loads(files("survey").joinpath("schemas", f"{name}.schema.json").read_text())
+
+
+@cache
 def validator(name: str) -> jsonschema.protocols.Validator:
-    schema = json.loads(files("survey").joinpath("schemas", f"{name}.schema.json").read_text())
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+    import jsonschema
+
+    cls = jsonschema.validators.validator_for(schema(name))
+    return cls(schema(name), format_checker=cls.FORMAT_CHECKER)
+
+
+@cache
+def quick_validator(name: str) -> Callable[[Any], Any]:
+    import fastjsonschema
+
+    return fastjsonschema.compile(schema(name))
+
+
+def conforms_quickly(data: Any, name: str) -> bool:
+    """True when fastjsonschema finds `data` conforms (jsonschema agrees, tests/test_schema.py);
+    False when it does not, or cannot tell: jsonschema then decides."""
+    try:
+        quick_validator(name)(data)
+    except Exception:  # its own error, or anything it did not expect: jsonschema will tell
+        return False
+    return True
 
 
 def check_shape(data: Any, name: str, path: Path, report: Report) -> bool:
     """Validate `data` against schema `name`; report every problem; True when it conforms."""
+    if conforms_quickly(data, name):
+        return True
     errors = sorted(validator(name).iter_errors(data), key=lambda e: list(map(str, e.path)))
     for error in errors:
         for line, message in _explain(error, data):
