@@ -20,11 +20,10 @@ import yaml
 
 from survey.diagnostics import Report
 from survey.latex import latex_to_unicode
-from survey.model import slugify
+from survey.model import normalised_title, slugify
 from survey.papers import normalise_name
 from survey.pipeline import load
 from survey.read import read_bibtex
-from survey.validate import normalised_title
 
 ARXIV_API = "https://export.arxiv.org/api/query?id_list={}"
 ATOM = "{http://www.w3.org/2005/Atom}"

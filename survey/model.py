@@ -40,6 +40,10 @@ def slugify(text: str) -> str:
     return slug[:SLUG_LIMIT].strip("-") or "x"
 
 
+def normalised_title(title: str) -> str:
+    return NOT_ALPHANUMERIC.sub(" ", title.lower()).strip()
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     title: str
@@ -192,6 +196,12 @@ class Paper:
     @property
     def page_url(self) -> str:
         return f"papers/{self.key}/index.html"
+
+    @cached_property
+    def title_key(self) -> str:
+        """The title as duplicates are compared: lower case, other characters as single spaces. Kept
+        with the paper in the cache, so a new process does not make it again for 10,000 papers."""
+        return normalised_title(self.title)
 
     @cached_property
     def summary_text(self) -> str:

@@ -15,8 +15,8 @@ and the caller formats the entry with pybtex. tests/test_cite.py holds both equa
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
 from typing import Any
-from xml.sax.saxutils import escape
 
 TYPES = {"article", "inproceedings", "incollection", "book", "techreport", "misc"}
 VENUE_FIELDS = ("journal", "booktitle", "publisher", "institution", "howpublished")
@@ -136,7 +136,7 @@ def _title(latex: str, emphasised: bool) -> str | None:
             add_plain(text)
     if not emphasised:
         parts = _capitalised(parts)
-    html = "".join(_PROTECTED.format(escape(text)) if braced else escape(text) for braced, text in parts)
+    html = "".join(_PROTECTED.format(_escape(text)) if braced else _escape(text) for braced, text in parts)
     if emphasised:
         html = f"<em>{html}</em>"
     return html if parts[-1][1].endswith(TERMINATORS) else html + "."
@@ -159,9 +159,9 @@ def _links(url: str, doi: str) -> str:
     """pybtex's web references: `URL: <a>url</a>` and `<a>doi:…</a>`, then a period."""
     links = []
     if url:
-        links.append(f'URL: <a href="{url}">{escape(url)}</a>')
+        links.append(f'URL: <a href="{url}">{_escape(url)}</a>')
     if doi:
-        links.append(f'<a href="https://doi.org/{doi}">doi:{escape(doi)}</a>')
+        links.append(f'<a href="https://doi.org/{doi}">doi:{_escape(doi)}</a>')
     if not links:
         return ""
     last = doi or url
@@ -183,7 +183,7 @@ def _plain_name(person: Any) -> tuple[str, bool] | None:
     text = "".join(part + (TIE if len(part) < 3 else " ") for part in (first, von) if part) + last
     if person.lineage_names:
         text += ", " + _together(person.lineage_names)
-    return escape(text).replace(TIE, "&nbsp;"), text.endswith(TERMINATORS)
+    return _escape(text).replace(TIE, "&nbsp;"), text.endswith(TERMINATORS)
 
 
 def _together(words: list[str]) -> str:
@@ -192,3 +192,8 @@ def _together(words: list[str]) -> str:
         return TIE.join(words)
     after_first = TIE if len(words[0]) < 3 else " "
     return words[0] + after_first + " ".join(words[1:-1]) + TIE + words[-1]
+
+
+def _escape(text: str) -> str:
+    """pybtex's HTML backend escapes &, < and > (xml.sax.saxutils.escape, whose import costs 8 ms)."""
+    return html_escape(text, quote=False)

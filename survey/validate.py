@@ -8,14 +8,14 @@ rest need the linked corpus: references resolve, nothing is duplicated, every to
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from datetime import date
+from operator import attrgetter
 
 from survey.diagnostics import Report, did_you_mean
 from survey.markup import Reference
-from survey.model import NOT_ALPHANUMERIC, Corpus, Paper, Topic
+from survey.model import Corpus, Paper, Topic
 
 ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}$")
 ARXIV_OLD = re.compile(r"^[a-z-]+(\.[A-Z]{2})?/\d{7}$")
@@ -120,22 +120,17 @@ OWN_RULES: list[Callable[[Paper, Report], None]] = [check_summary, check_year, c
 PAPER_RULES: list[Callable[[Paper, Corpus, Report], None]] = [check_topics, check_relations]
 
 
-@functools.cache  # a long-running builder (survey serve) sees the same titles build after build
-def normalised_title(title: str) -> str:
-    return NOT_ALPHANUMERIC.sub(" ", title.lower()).strip()
-
-
 def check_duplicates(corpus: Corpus, report: Report) -> None:
     """No two papers share an arXiv id, a DOI or a normalised title; each copy names the others."""
-    for field, label, normalise in (
-        ("arxiv", "arXiv id", str.lower),
-        ("doi", "DOI", str.lower),
-        ("title", "title", normalised_title),
+    for field, label, compared in (
+        ("arxiv", "arXiv id", lambda paper: paper.arxiv.lower()),
+        ("doi", "DOI", lambda paper: paper.doi.lower()),
+        ("title", "title", attrgetter("title_key")),
     ):
         groups: dict[str, list[Paper]] = {}
         for paper in corpus.papers:
-            if value := getattr(paper, field):
-                groups.setdefault(normalise(value), []).append(paper)
+            if getattr(paper, field):
+                groups.setdefault(compared(paper), []).append(paper)
         for group in groups.values():
             for paper in group if len(group) > 1 else []:
                 others = ", ".join(report.display(p.path) for p in group if p is not paper)
