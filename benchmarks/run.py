@@ -10,12 +10,15 @@ For each N: a deterministic synthetic corpus (benchmarks/generate.py), then
   hugo          the same papers as a Hugo site (benchmarks/hugo_site.py), if `hugo` is installed
 each with wall time, CPU time (user and system, all processes) and peak memory (all processes of
 the run together, sampled every 50 ms from /proc). With --repeat K each is run K times and the
-median is shown (the peak is the largest). Prints a Markdown table, and before and after it how long
+median is shown (the peak is the largest). What a run leaves (a site, a cache, the previous corpus)
+is moved aside and deleted only after the last run, so that no timed build shares the disk with the
+deletion of 500 MB. Prints a Markdown table, and before and after it how long
 a fixed loop of Python took: this machine's speed drifts, so compare runs made at the same speed.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import resource
 import shutil
@@ -29,6 +32,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(os.environ.get("SURVEY_BENCH_DIR", "/tmp/survey-bench"))
+TRASH = WORK / "trash"  # what runs left behind, deleted once every run is timed (discard)
+discarded = itertools.count()
+
+
+def discard(path: Path) -> None:
+    """Move a folder out of the way, to be deleted after the last timed run (empty_trash).
+
+    Deleting the last run's site (500 MB in 52,600 files at 10,000 papers) just before a timed build
+    let the file system's work of freeing it (this machine's disk is mounted with `discard`) run
+    during the build: 31-34 s with 35-39 s of system time, against 17-25 s after moving it aside.
+    """
+    if path.exists():
+        TRASH.mkdir(parents=True, exist_ok=True)
+        path.rename(TRASH / f"{next(discarded)}-{path.name}")
+
+
+def empty_trash() -> None:
+    shutil.rmtree(TRASH, ignore_errors=True)
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, float, float]:
@@ -151,7 +172,7 @@ def descendants(pid: int) -> list[int]:
 
 def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float]]:
     project = WORK / f"n{n}"
-    shutil.rmtree(project, ignore_errors=True)
+    discard(project)
     project.mkdir(parents=True)
     shutil.copytree(ROOT / "templates", project / "templates")
     shutil.copytree(ROOT / "static", project / "static")
@@ -161,7 +182,7 @@ def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float]]:
     survey = [sys.executable, "-m", "survey", "build", "--output", "site"]
 
     def no_site() -> None:
-        shutil.rmtree(project / "site", ignore_errors=True)
+        discard(project / "site")
 
     def nothing() -> None:
         pass
@@ -172,7 +193,7 @@ def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float]]:
 
     def no_site_no_cache() -> None:
         no_site()
-        shutil.rmtree(project / ".survey-cache", ignore_errors=True)
+        discard(project / ".survey-cache")
 
     rows = [("cold build", *repeated(times, no_site, [*survey, "--no-cache"], project))]
     # what a newcomer's first `survey build` does: everything, and the cache filled for the next ones
@@ -191,7 +212,7 @@ def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float]]:
         subprocess.run(converter, check=True)
 
         def no_public() -> None:
-            shutil.rmtree(hugo_dir / "public", ignore_errors=True)
+            discard(hugo_dir / "public")
 
         rows.append(("hugo build (same papers)", *repeated(times, no_public, ["hugo", "--quiet"], hugo_dir)))
     return rows
@@ -209,6 +230,7 @@ def main() -> None:
         for name, seconds, peak, cpu in bench(n, times):
             print(f"| {n:,} | {name} | {seconds:.2f} | {peak:.0f} | {cpu:.2f} |", flush=True)
     print(f"\nThe same loop took {machine_speed():.2f} s after the last run.")
+    empty_trash()
 
 
 if __name__ == "__main__":

@@ -33,3 +33,4 @@ def test_benchmark_at_1000_papers_builds_and_reports(tmp_path: Path) -> None:
     assert len(list((site / "papers").glob("p*/index.html"))) == 1000
     page = (site / "papers/p000001/index.html").read_text()
     assert "<h1>Served1x Served0x Edited Edited " in page  # two edits built, two served
+    assert not (tmp_path / "trash").exists()  # what runs left was moved aside, then deleted at the end
