@@ -46,6 +46,9 @@ from survey.signatures import PageSigner, RenderedFrom, Scope, shell_signature
 from survey.write import Staged, Stager, discard
 
 RECENT_LIMIT = 12
+# Papers on "What's new" (every one, up to this many): the page stays light on a phone at any size
+# (at 10,000 papers, listing them all made it 4.2 MB); the papers table and papers.json hold them all.
+NEW_LIMIT = 500
 
 
 @dataclass(slots=True)  # tens of thousands per build
@@ -598,9 +601,14 @@ Added = Callable[[], list[tuple[Paper, date]]]  # every dated paper with its dat
 
 
 def new_context(added: Added) -> dict[str, Any]:
-    """The papers by the day they were added, the last day first."""
-    days = itertools.groupby(added(), key=operator.itemgetter(1))
-    return {"groups": [(day, [paper for paper, _ in entries]) for day, entries in days]}
+    """The last NEW_LIMIT papers added, by the day they were added, the last day first."""
+    dated = added()
+    days = itertools.groupby(dated[:NEW_LIMIT], key=operator.itemgetter(1))
+    return {
+        "groups": [(day, [paper for paper, _ in entries]) for day, entries in days],
+        "shown": min(len(dated), NEW_LIMIT),
+        "total": len(dated),
+    }
 
 
 def papers_context(corpus: Corpus) -> dict[str, Any]:

@@ -153,3 +153,21 @@ def test_script_in_a_summary_never_reaches_the_page(tmp_path: Path) -> None:
         '<script src="../../static/filters.js" defer>',
     ]
     assert "bias &amp; more" in html
+
+
+def test_whats_new_lists_the_latest_papers_and_points_at_the_table(project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import survey.render
+
+    def listed() -> list[str]:
+        page = (project / "site/new/index.html").read_text()
+        page = page[page.index('<h2 class="year-heading">') : page.index("</main>")]  # the listing only
+        return list(dict.fromkeys(re.findall(r'href="\.\./papers/([^/]+)/index.html"', page)))
+
+    assert main(["build", "--output", "site"], io.StringIO(), io.StringIO()) == 0
+    every = listed()
+    assert len(every) == 5 and "papers table" not in (project / "site/new/index.html").read_text()
+    monkeypatch.setattr(survey.render, "NEW_LIMIT", 2)
+    assert main(["build", "--output", "site", "--no-cache"], io.StringIO(), io.StringIO()) == 0
+    page = (project / "site/new/index.html").read_text()
+    assert listed() == every[:2]  # the two added last, in the same order
+    assert "the latest 2 of the 5 added" in page and 'href="../papers/index.html">papers table</a>' in page
