@@ -80,7 +80,25 @@ def make_env(templates: Path, compiled: Path | None = None) -> jinja2.Environmen
     env.filters["absolute"] = absolute_filter
     env.globals["figures"] = Figures
     env.globals["version"] = __version__
+    env.globals["shared_partial"] = _shared_partials(env)
     return env
+
+
+def _shared_partials(env: jinja2.Environment) -> Callable[..., Markup]:
+    """`shared_partial(name)`: a partial that every page at one depth shows alike (the header, the
+    footer), rendered once per depth in a build rather than once per page (an include costs a new
+    context and every line of the partial again: 11% of rendering 22,000 pages). What a partial
+    shows must not depend on the page: it sees the page's context, but only the first page's."""
+    rendered: dict[tuple[str, str], Markup] = {}
+
+    @jinja2.pass_context
+    def shared_partial(context: jinja2.runtime.Context, name: str) -> Markup:
+        key = (name, context["root"])
+        if key not in rendered:
+            rendered[key] = Markup(env.get_template(name).render(context.get_all()))
+        return rendered[key]
+
+    return shared_partial
 
 
 @jinja2.pass_context

@@ -171,3 +171,23 @@ def test_whats_new_lists_the_latest_papers_and_points_at_the_table(project: Path
     page = (project / "site/new/index.html").read_text()
     assert listed() == every[:2]  # the two added last, in the same order
     assert "the latest 2 of the 5 added" in page and 'href="../papers/index.html">papers table</a>' in page
+
+
+def test_header_and_footer_are_rendered_once_per_page_depth(project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import jinja2
+
+    rendered: list[str] = []
+    render = jinja2.Template.render
+
+    def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.name in ("partials/header.html", "partials/footer.html"):
+            rendered.append(self.name)
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counted)
+    assert main(["build", "--output", "site"], io.StringIO(), io.StringIO()) == 0
+    pages = list((project / "site").rglob("*.html"))
+    assert len(pages) > 30
+    assert all('<header class="site-header">' in page.read_text() for page in pages)
+    assert 2 <= rendered.count("partials/header.html") <= 3  # the root, one folder down, two down
+    assert rendered.count("partials/footer.html") == rendered.count("partials/header.html")
