@@ -25,12 +25,21 @@ CONFERENCES = re.compile(
 )
 _SPECIAL = re.compile(r"([&%$#_])")
 _UNSAFE = re.compile(r"[{}\\]")
+_AND = re.compile(r"\sand\s", re.IGNORECASE)  # what separates two names in a BibTeX author list
 
 
 def escape(text: str) -> str:
     """Text made safe for a BibTeX value: braces and backslashes (never legitimate in our already
     decoded metadata, and able to unbalance an entry) are dropped; LaTeX specials are escaped."""
     return _SPECIAL.sub(r"\\\1", _UNSAFE.sub("", text))
+
+
+def bibtex_names(paper: Paper) -> list[str]:
+    """The authors as BibTeX names, with `others` for the unchecked rest. A name holding the word
+    "and" (an organisation's) is braced whole: BibTeX would read it as two people."""
+    names = [escape(name) for name in paper.author_names]
+    names = [f"{{{name}}}" if _AND.search(name) else name for name in names]
+    return names + (["others"] if paper.et_al else [])
 
 
 def protect_case(title: str) -> str:
@@ -70,7 +79,7 @@ def _venue_fits(paper: Paper, kind: str) -> bool:
 
 def bibtex_fields(paper: Paper) -> list[tuple[str, str]]:
     kind = entry_type(paper)
-    authors = [escape(name) for name in paper.author_names] + (["others"] if paper.et_al else [])
+    authors = bibtex_names(paper)
     fields = [("title", protect_case(escape(paper.title))), ("author", " and ".join(authors))]
     if kind == "article" and is_preprint(paper):
         fields.append(("journal", escape(f"arXiv preprint arXiv:{paper.arxiv}")))
@@ -200,7 +209,7 @@ def pybtex_entry(paper: Paper, persons: dict[str, Any] | None = None) -> Any:
     from pybtex.database import Entry, Person
 
     persons = {} if persons is None else persons
-    names = [escape(name) for name in paper.author_names] + (["others"] if paper.et_al else [])
+    names = bibtex_names(paper)
     for name in names:
         if name not in persons:
             persons[name] = Person(name)

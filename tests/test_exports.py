@@ -204,3 +204,19 @@ def test_every_pasted_entry_type_builds_with_its_venue(project: Path) -> None:
         shown = "".join(path.read_text() for path in sorted(folder.iterdir()))
         for text in expected:
             assert text in shown, (name, text)
+
+
+def test_an_organisation_named_with_and_stays_one_author(project: Path) -> None:
+    (project / "content/papers/org2020report.yaml").write_text(
+        "title: A Report by an Organisation\nauthors: [Ministry of Health and Welfare, Ada Lovelace]\n"
+        "year: 2020\nurl: https://example.org/report\ntopics: [evaluation]\n"
+        "summary: A test entry by an organisation. It checks its name is one author.\n"
+    )
+    assert main(["build", "--output", "site"], io.StringIO(), io.StringIO()) == 0
+    bib = project / "site/papers/org2020report/org2020report.bib"
+    persons = pybtex.database.parse_file(str(bib), "bibtex").entries["org2020report"].persons["author"]
+    assert [str(person) for person in persons] == ["{Ministry of Health and Welfare}", "Lovelace, Ada"]
+    (entry,) = bibtexparser.parse_string(bib.read_text()).entries
+    assert entry["author"] == "{Ministry of Health and Welfare} and Ada Lovelace"
+    page = (project / "site/papers/org2020report/index.html").read_text()
+    assert '<span class="bibtex-protected">Ministry of Health and Welfare</span> and Ada Lovelace.' in page
