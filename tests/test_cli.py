@@ -143,6 +143,20 @@ def test_one_sentence_summary_is_refused(project: Path) -> None:
     )
 
 
+def test_a_title_differing_only_in_case_and_punctuation_is_a_duplicate_after_a_cached_build(
+    project: Path,
+) -> None:
+    assert run("build", "--output", "site")[0] == 0  # the cache now holds every paper, compared title and all
+    (project / "content/papers/copy2024paper.yaml").write_text(
+        "title: 'TRAINING language models to follow instructions -- with human feedback!'\n"
+        "authors: [Solo Writer]\nyear: 2024\ntopics: [sl]\nsummary: A copy. It repeats a title.\n"
+    )
+    code, _, err = run("build", "--output", "site")
+    assert code == 1
+    assert "content/papers/copy2024paper.yaml:1: error: duplicate title" in err
+    assert "content/papers/ouyang2022training.yaml:1: error: duplicate title" in err
+
+
 def test_several_kinds_of_error_at_once_in_text_and_github_formats(project: Path) -> None:
     for name in ("unknown-topic", "dangling-relation", "bad-year", "duplicate-arxiv"):
         shutil.copytree(
