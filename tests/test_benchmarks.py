@@ -34,3 +34,15 @@ def test_benchmark_at_1000_papers_builds_and_reports(tmp_path: Path) -> None:
     page = (site / "papers/p000001/index.html").read_text()
     assert "<h1>Served1x Served0x Edited Edited " in page  # two edits built, two served
     assert not (tmp_path / "trash").exists()  # what runs left was moved aside, then deleted at the end
+
+
+def test_reference_benchmark_runs_and_finds_the_same_html() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/references.py"), "300"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "300 references on one core: pybtex alone" in result.stdout
+    assert "Same HTML all three ways." in result.stdout
