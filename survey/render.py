@@ -14,6 +14,7 @@ import itertools
 import json
 import operator
 import os
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,7 +39,7 @@ from survey.exports import (
     topic_citation_files,
 )
 from survey.markup import relink
-from survey.model import Author, Corpus, Paper, Topic, slugify
+from survey.model import Author, Corpus, Paper, Relation, Topic, slugify
 from survey.parallel import Tick, next_free, split_work, ticking, worker_count
 from survey.progress import Progress, no_progress
 from survey.search import KeptIndex, search_files
@@ -608,7 +609,16 @@ def paper_details(corpus: Corpus, paper: Paper) -> dict[str, Any]:
         "edit_url": edit_url(corpus, paper.path),
         "scholar_meta": scholar_meta(paper),
         "scholarly_article": scholarly_article(corpus, paper),
+        "relation_groups": relation_groups(paper),
     }
+
+
+def relation_groups(paper: Paper) -> list[tuple[str, list[Relation]]]:
+    """The paper's relations under their labels ("Builds on", "Cited by"...), labels in order."""
+    groups: dict[str, list[Relation]] = defaultdict(list)
+    for relation in paper.relations:
+        groups[relation.label].append(relation)
+    return sorted(groups.items(), key=lambda group: group[0].lower())
 
 
 def author_details(author: Author) -> dict[str, Any]:
