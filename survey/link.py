@@ -158,7 +158,8 @@ def _neighbour_lists(
 
 
 def _related_finder(papers: list[Paper]) -> Callable[[Paper], list[Paper]]:
-    """_related, with the newest papers of each topic and of each (topic, tag) pair at hand."""
+    """_related, with the newest papers of each topic and of each (topic, tag) pair at hand, each
+    with its topics and tags: the windows every paper's candidates are drawn from, made once."""
     by_topic: dict[str, list[Paper]] = defaultdict(list)
     by_topic_tag: dict[tuple[str, str], list[Paper]] = defaultdict(list)
     for paper in sorted(papers, key=lambda p: (-p.year, p.key)):
@@ -166,8 +167,14 @@ def _related_finder(papers: list[Paper]) -> Callable[[Paper], list[Paper]]:
             by_topic[topic_id].append(paper)
             for tag in paper.tags:
                 by_topic_tag[topic_id, tag].append(paper)
-    labels = {p.key: (frozenset(p.topic_ids), frozenset(p.tags)) for p in papers}
-    return lambda paper: _related(paper, by_topic, by_topic_tag, labels)
+    labels = {p.key: (p, frozenset(p.topic_ids), frozenset(p.tags)) for p in papers}
+
+    def window(newest: list[Paper], size: int) -> Window:
+        return {p.key: labels[p.key] for p in newest[:size]}
+
+    topic_windows = {topic: window(found, RELATED_FILL) for topic, found in by_topic.items()}
+    tag_windows = {pair: window(found, RELATED_TAG_FILL) for pair, found in by_topic_tag.items()}
+    return lambda paper: _related(paper, topic_windows, tag_windows, labels[paper.key])
 
 
 def _link_topics(corpus: Corpus) -> None:
@@ -252,40 +259,43 @@ def _link_relations(papers: list[Paper]) -> None:
 
 
 def _same_authors(paper: Paper) -> list[Paper]:
-    shared: Counter[str] = Counter()
-    others: dict[str, Paper] = {}
+    """The papers sharing the most authors with this one, then the newest (papers by identity)."""
+    shared: dict[Paper, int] = {}
     for author in paper.authors:
         for other in author.papers:
-            if other is not paper:
-                shared[other.key] += 1
-                others[other.key] = other
-    return heapq.nsmallest(SAME_AUTHOR_LIMIT, others.values(), key=lambda p: (-shared[p.key], -p.year, p.key))
+            shared[other] = shared.get(other, 0) + 1
+    shared.pop(paper, None)
+    return heapq.nsmallest(SAME_AUTHOR_LIMIT, shared, key=lambda p: (-shared[p], -p.year, p.key))
+
+
+Labelled = tuple[Paper, frozenset[str], frozenset[str]]  # a paper with its topics and its tags
+Window = dict[str, Labelled]  # the newest papers of a topic, or of a (topic, tag) pair, by key
 
 
 def _related(
     paper: Paper,
-    by_topic: dict[str, list[Paper]],
-    by_topic_tag: dict[tuple[str, str], list[Paper]],
-    labels: dict[str, tuple[frozenset[str], frozenset[str]]],
+    topic_windows: dict[str, Window],
+    tag_windows: dict[tuple[str, str], Window],
+    labelled: Labelled,
 ) -> list[Paper]:
     """Papers sharing the most topics (2 points each) and tags (1 point each), not already related.
 
     Candidates are the newest papers that share a topic and a tag with this one, plus the newest
     few of each of its topics, so the cost stays small however large a topic grows.
     """
-    linked = {r.paper.key for r in paper.relations} | {paper.key}
-    others: dict[str, Paper] = {}
+    linked = {r.paper.key for r in paper.relations}
+    linked.add(paper.key)
+    others: Window = {}
     for topic in paper.topic_ids:
         for tag in paper.tags:
-            others.update((p.key, p) for p in by_topic_tag.get((topic, tag), ())[:RELATED_TAG_FILL])
-        others.update((p.key, p) for p in by_topic.get(topic, ())[:RELATED_FILL])
-    topics, tags = labels[paper.key]
-    scored = []
-    for key, other in others.items():
-        if key not in linked:
-            other_topics, other_tags = labels[key]
-            score = 2 * len(topics & other_topics) + len(tags & other_tags)
-            scored.append((-score, -other.year, key, other))
+            others.update(tag_windows.get((topic, tag), {}))
+        others.update(topic_windows.get(topic, {}))
+    _, topics, tags = labelled
+    scored = [
+        (-2 * len(topics & other_topics) - len(tags & other_tags), -other.year, key, other)
+        for key, (other, other_topics, other_tags) in others.items()
+        if key not in linked
+    ]
     return [item[-1] for item in heapq.nsmallest(RELATED_LIMIT, scored, key=lambda item: item[:3])]
 
 
