@@ -21,7 +21,7 @@ import yaml
 from survey.diagnostics import Report
 from survey.latex import latex_to_unicode
 from survey.model import normalised_title, slugify
-from survey.papers import normalise_name
+from survey.papers import BIB_VENUE_FIELDS, normalise_name
 from survey.pipeline import load
 from survey.read import read_bibtex
 
@@ -73,7 +73,7 @@ def from_bibtex(text: str) -> NewPaper:
         raise AddError(f"the BibTeX entry lacks {', '.join(missing)}")
     if not raw["year"].strip().isdigit():
         raise AddError(f"the BibTeX year '{raw['year']}' is not a number")
-    venue = next((latex_to_unicode(raw[f]) for f in ("booktitle", "journal") if f in raw), "")
+    venue = next((latex_to_unicode(raw[f]) for f in BIB_VENUE_FIELDS if f in raw), "")
     arxiv = raw.get("eprint", "").strip() if raw.get("archiveprefix", "").lower() == "arxiv" else ""
     if not arxiv:
         found = re.search(r"arXiv:(\d{4}\.\d{4,5})", venue)

@@ -67,6 +67,22 @@ def test_bibtex_from_standard_input(project: Path) -> None:
     assert (project / "content/papers/muller2023cafe.yaml").is_file()
 
 
+@pytest.mark.parametrize(
+    ("kind", "field"), [("book", "publisher"), ("techreport", "institution"), ("misc", "howpublished")]
+)
+def test_the_venue_is_read_from_the_field_its_entry_type_keeps_it_in(
+    project: Path, kind: str, field: str
+) -> None:
+    entry = (
+        f"@{kind}{{x,\n  title = {{A Venue Test}},\n  author = {{Lovelace, Ada}},\n"
+        f"  {field} = {{Some Press}},\n  year = {{2020}}\n}}"
+    )
+    code, _, err = add("--bibtex", "-", "--topic", "sl", "--summary", "One. Two.", stdin=io.StringIO(entry))
+    assert (code, err) == (0, "")
+    written = yaml.safe_load((project / "content/papers/lovelace2020venue.yaml").read_text())
+    assert written["venue"] == "Some Press"
+
+
 def test_duplicate_arxiv_id_is_refused_naming_the_file(project: Path) -> None:
     entry = "@article{x, title={Something else entirely}, author={Ouyang, Long}, year={2022},\n"
     entry += " eprint={2203.02155}, archivePrefix={arXiv}}"
