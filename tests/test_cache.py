@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_cli import run
 from test_incremental import assert_equals_cold, incremental, sequence_of_edits
 
 from survey import cache as cache_module
@@ -148,6 +151,38 @@ def test_search_postings_are_read_back_and_updated(maintainer: Path, monkeypatch
         built, _ = incremental(maintainer)
         assert not made, f"the build after {word!r} indexed every paper again"
         assert_equals_cold(maintainer, built)
+
+
+def test_a_first_build_indexes_in_a_task_and_keeps_its_postings(
+    maintainer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no postings yet, the first process does not index every paper before the workers
+    start: the search files are one task among the others, and its postings come back for the cache
+    (from a worker: two processes are asked for) and for a resident builder."""
+    from survey import render
+    from survey.cache import Resident
+    from survey.cli import run_build
+
+    indexed_first: list[bool] = []
+    kept = render.kept_search_files
+
+    def watched(corpus: Any, cache: BuildCache) -> Any:
+        files = kept(corpus, cache)
+        indexed_first.append(files is not None)
+        return files
+
+    monkeypatch.setattr(render, "kept_search_files", watched)
+    assert run("build", "--output", "site", "--jobs", "2")[0] == 0
+    assert indexed_first == [False] and (CACHE / "search.pickle").is_file()
+    edit_title(maintainer, "Searched")
+    built, _ = incremental(maintainer)
+    assert indexed_first == [False, True]  # made from the postings the first build stored
+    assert_equals_cold(maintainer, built)
+    resident = Resident()
+    for folder in (CACHE, maintainer / "site"):
+        shutil.rmtree(folder)
+    run_build(Path("content"), Path("site"), io.StringIO(), io.StringIO(), resident=resident)
+    assert resident.search is not None and resident.search.last is not None
 
 
 def test_stale_search_postings_are_checked_against_the_papers(maintainer: Path) -> None:
