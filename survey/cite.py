@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -161,19 +161,14 @@ def _format_references(papers: list[tuple[str, Paper]], tick: Tick) -> dict[str,
     from pybtex.plugin import find_plugin
 
     plain = PlainStyle()
-    style = find_plugin("pybtex.style.formatting", "plain")()
-    style.format_name = _remembered(style.format_name)
     labels = find_plugin("pybtex.style.labels", "alpha")()
-    backend = find_plugin("pybtex.backends", "html")()
     persons: dict[str, Any] = {}
     formatted = {}
     with _latex_parsed_once():
         for key, paper in ticking(papers, tick):
             entry = pybtex_entry(paper, persons)
             html = plain.format(entry)
-            if html is None:
-                html = style.format_entry("", entry).text.render(backend).replace("\n", " ")
-            formatted[key] = (html, labels.format_label(entry))
+            formatted[key] = (plain.pybtex(entry) if html is None else html, labels.format_label(entry))
     return formatted
 
 
@@ -236,22 +231,6 @@ def _disambiguated(labels: list[str]) -> list[str]:
 @dataclass
 class _Labelled:
     label: str
-
-
-def _remembered(format_name: Callable[..., Any]) -> Callable[..., Any]:
-    """The style's name formatter, formatting each distinct name once (authors recur across papers).
-
-    pybtex accepts formatted text where it expects a name template, so the text is what is kept.
-    """
-    done: dict[tuple[str, bool], Any] = {}
-
-    def remembered(person: Any, abbr: bool = False) -> Any:
-        key = (str(person), abbr)
-        if key not in done:
-            done[key] = format_name(person, abbr).format_data(None)
-        return done[key]
-
-    return remembered
 
 
 PUBLISHED_BY = {"book", "techreport"}  # types whose venue is who published them, not what contains them

@@ -11,7 +11,7 @@ the title's case (a capital first letter, the rest lower case but for braced wor
 unless the text already ends a sentence, non-breaking spaces in names, and the links. A title
 holding anything LaTeX would change on the way (a `--` that becomes a dash, quotes, `~`, a command,
 braces inside a word), another field or another entry type is left to pybtex: `format` returns
-None and the caller formats the entry with pybtex. tests/test_plainstyle.py holds both equal, byte
+None and the caller formats the entry with `pybtex`. tests/test_plainstyle.py holds both equal, byte
 for byte.
 """
 
@@ -59,6 +59,10 @@ class PlainStyle:
         blocks = [authors, title, venue, _links(fields.get("url", ""), fields.get("doi", ""))]
         return " ".join(block for block in blocks if block).replace("\n", " ")
 
+    def pybtex(self, entry: Any) -> str:
+        """The entry formatted by pybtex itself, for what `format` leaves to it."""
+        return self.style.format_entry("", entry).text.render(self.backend).replace("\n", " ")
+
     def _authors(self, persons: list[Any]) -> str:
         """pybtex's `sentence[names(sep=", ", sep2=" and ", last_sep=", and ")]`."""
         names = [self._name(person) for person in persons]
@@ -92,16 +96,14 @@ class PlainStyle:
         """
         name = next((field for field in VENUE_FIELDS if field in fields), "")
         value, year = fields.get(name, ""), fields.get("year", "")
-        if not year.isdigit() or ANY_YEAR in value:
-            key = (kind, name, value, year)
-            if key not in self.venues:
-                self.venues[key] = self._format_venue(*key)
-            return self.venues[key]
-        key = (kind, name, value, ANY_YEAR)
+        exact = not year.isdigit() or ANY_YEAR in value  # formatted with its own year
+        key = (kind, name, value, year if exact else ANY_YEAR)
         if key not in self.venues:
             self.venues[key] = self._format_venue(*key)
         html = self.venues[key]
-        return html.replace(ANY_YEAR, year) if html and html.count(ANY_YEAR) == 1 else None
+        if exact or html is None:
+            return html
+        return html.replace(ANY_YEAR, year) if html.count(ANY_YEAR) == 1 else None
 
     def _format_venue(self, kind: str, name: str, value: str, year: str) -> str | None:
         from pybtex.database import Entry, Person
