@@ -42,7 +42,7 @@ from survey.markup import relink
 from survey.model import Author, Corpus, Paper, Relation, Topic, slugify
 from survey.parallel import Tick, next_free, split_work, ticking, worker_count
 from survey.progress import Progress, no_progress
-from survey.search import KeptIndex, search_files
+from survey.search import KeptIndex, Postings, search_files
 from survey.signatures import PageSigner, RenderedFrom, Scope, shell_signature
 from survey.write import Staged, Stager, discard
 
@@ -230,8 +230,8 @@ class Export:
     make: Callable[[], dict[str, bytes]]
     # what the files are made from, for their signature (made in the worker that runs the export)
     signed: tuple[str, list[Paper]] | None = None
-    # (name, what to store under it) once made: what the cache keeps of it (a fresh search index)
-    stores: tuple[str, Callable[[], Any]] | None = None
+    # the search index this export fills, whose postings go back to the cache (search_export)
+    index: KeptIndex | None = None
 
 
 Task = Page | Export
@@ -247,7 +247,7 @@ class Rendered:
     kept: int = 0
     signatures: dict[str, str] = field(default_factory=dict)
     fragments: dict[tuple, str] = field(default_factory=dict)  # made here, for the cache
-    stored: dict[str, Any] = field(default_factory=dict)  # made here, for the cache (Export.stores)
+    postings: Postings | None = None  # a search index made here, for the cache (search_export)
     failure: tuple[str, int, str] | None = None
 
 
@@ -311,9 +311,8 @@ class Job:
             files = {task.path: _render(self.env, task, self.corpus, self.topic_names)}
         else:
             files = task.make()
-            if task.stores:
-                name, kept = task.stores
-                done.stored[name] = kept()
+            if task.index:
+                done.postings = task.index.last
         for path, data in files.items():
             stager.put(path, data)
         done.names.extend(files)
@@ -390,7 +389,7 @@ def render_site(
     if failures:
         discard(output.folder)
         raise TemplateFailure(*failures[0])
-    keep_stored(cache, results)
+    keep_search_index(cache, results)
     for key, signature in sifted.signatures.items():
         cache.put("pages", key, signature)
     if job.fragments.keep:
@@ -503,32 +502,30 @@ def kept_search_files(corpus: Corpus, cache: BuildCache) -> dict[str, bytes] | N
 def search_export(corpus: Corpus, cache: BuildCache, search: dict[str, bytes] | None) -> Export:
     """The search files: those already made (kept_search_files), else made by whichever process
     runs this task. With the cache and no postings yet, its postings are handed back for the cache
-    (`Export.stores`, then keep_stored): indexing every paper in the first process before the
+    (`Export.index`, then keep_search_index): indexing every paper in the first process before the
     workers start kept the other cores idle (0.45-0.6 s at 10,000 papers)."""
     if search is not None:
         return Export((), search.copy)
     if not cache.enabled:
         return Export((), functools.partial(search_files, corpus))
     index = KeptIndex()
-    return Export((), functools.partial(index.files, corpus), stores=("search", lambda: index.last))
+    return Export((), functools.partial(index.files, corpus), index=index)
 
 
-def keep_stored(cache: BuildCache, results: list[Rendered]) -> None:
-    """Store what tasks made for the cache (a fresh search index), and keep it in a resident builder."""
+def keep_search_index(cache: BuildCache, results: list[Rendered]) -> None:
+    """The postings a task made (search_export), in the cache and in a resident builder."""
     for result in results:
-        for name, value in result.stored.items():
-            cache.store(name, value)
-            if name == "search" and cache.resident:
-                cache.resident.search = KeptIndex(value)
+        if result.postings is not None:
+            cache.store("search", result.postings)
+            if cache.resident:
+                cache.resident.search = KeptIndex(result.postings)
 
 
-def exports(
-    corpus: Corpus, static: Path, search: Export | None = None, scope: Scope | None = None
-) -> Iterator[Export]:
+def exports(corpus: Corpus, static: Path, search: Export, scope: Scope | None = None) -> Iterator[Export]:
     """Every file that is not a page: per-paper and per-topic citations, corpus-wide data, static files.
 
-    `search` is the task that makes the search files (search_export; by default, indexing every
-    paper); `scope` the papers and topics whose citation files to look at (all of them by default).
+    `search` is the task that makes the search files (search_export); `scope` the papers and topics
+    whose citation files to look at (all of them by default).
     """
     scope = scope or Scope.whole(corpus)
     for paper in scope.cited_papers:
@@ -539,7 +536,7 @@ def exports(
         made = functools.partial(topic_citation_files, topic, paths)
         yield Export(paths, made, (topic.id, topic.all_papers))
     yield Export((), functools.partial(corpus_files, corpus))
-    yield search or Export((), functools.partial(search_files, corpus))
+    yield search
     yield Export((), functools.partial(_static_files, static))
 
 
