@@ -14,7 +14,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from pybtex.plugin import find_plugin
 
@@ -24,6 +26,7 @@ from survey.pipeline import load
 from survey.plainstyle import PlainStyle
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
 def pybtex_alone(entries: list) -> list[str]:
@@ -32,9 +35,9 @@ def pybtex_alone(entries: list) -> list[str]:
     return [style.format_entry("", entry).text.render(backend).replace("\n", " ") for entry in entries]
 
 
-def timed(make: object) -> tuple[float, object]:
+def timed(make: Callable[[], T]) -> tuple[float, T]:
     start = time.perf_counter()
-    result = make()  # type: ignore[operator]
+    result = make()
     return time.perf_counter() - start, result
 
 
