@@ -178,7 +178,7 @@ def _build(key: str, path: Path, fields: dict, lines: dict, report: Report) -> L
     relations = fields.get("relations", {})
     paper = Paper(
         key=key,
-        path=path,
+        file=str(path),
         lines=lines,
         title=" ".join(fields["title"].split()),
         author_names=authors,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -46,10 +45,16 @@ def read_back() -> dict[str, dict[str, Any]]:
     return as_stored({kind: BuildCache(CACHE).known(kind) for kind in cache_module.KINDS})
 
 
-def as_stored(entries: dict[str, dict[str, Any]]) -> dict[str, dict[str, bytes]]:
+def as_stored(entries: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Each entry as the cache file keeps it (a parsed paper without the links one build gave it),
-    comparable (parsed papers compare by identity)."""
-    return {kind: {key: pickle.dumps(v) for key, v in found.items()} for kind, found in entries.items()}
+    comparable by value (parsed papers compare by identity)."""
+    return {kind: {key: _by_value(v) for key, v in found.items()} for kind, found in entries.items()}
+
+
+def _by_value(entry: Any) -> Any:
+    if isinstance(entry, papers_module.LoadedPaper):
+        return entry.paper.__getstate__(), entry.references
+    return entry
 
 
 def file_stamp(name: str) -> tuple[int, int]:
