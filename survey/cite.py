@@ -158,10 +158,10 @@ def formatted_references(
 
 def _format_references(papers: list[tuple[str, Paper]], tick: Tick) -> dict[str, tuple[str, str]]:
     """{cache key: (HTML in pybtex's plain style, alpha label before disambiguation)}."""
-    from pybtex.plugin import find_plugin
+    from pybtex.style.labels.alpha import LabelStyle  # by import, as in PlainStyle
 
     plain = PlainStyle()
-    labels = find_plugin("pybtex.style.labels", "alpha")()
+    labels = LabelStyle()
     persons: dict[str, Any] = {}
     formatted = {}
     with _latex_parsed_once():
@@ -217,11 +217,9 @@ def pybtex_entry(paper: Paper, persons: dict[str, Any] | None = None) -> Any:
 
 def _disambiguated(labels: list[str]) -> list[str]:
     """Alpha labels in corpus order, with collisions suffixed a, b, ... by pybtex's own rule."""
-    from pybtex.plugin import find_plugin
+    from pybtex.style.labels.alpha import LabelStyle
 
-    alpha = find_plugin("pybtex.style.labels", "alpha")
-
-    class Known(alpha):  # type: ignore[misc, valid-type]
+    class Known(LabelStyle):  # type: ignore[misc]
         def format_label(self, entry: Any) -> str:
             return entry.label
 
