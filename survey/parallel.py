@@ -116,6 +116,13 @@ def _run_share(index: int, count: int) -> str:
     return path
 
 
+# Collections during a build: the youngest every 5,000 new objects rather than Python's 700, the
+# older ones as rarely. A build's new objects (a linked corpus, pages) live to its end: with the
+# defaults, 365 young and 30 older collections walked them at a one-paper edit of 10,000 papers,
+# 0.1 s in all, against 0.04 s in 59 and 2.
+BUILD_THRESHOLDS = (5000, 20, 20)
+
+
 @contextmanager
 def frozen_heap() -> Iterator[None]:
     """Leave every object alive now out of garbage collection until the outermost such block ends.
@@ -128,6 +135,9 @@ def frozen_heap() -> Iterator[None]:
     """
     global _freezes
     outermost = _freezes == 0  # gc.get_freeze_count() would walk every frozen object to count them
+    thresholds = gc.get_threshold()
+    if outermost:
+        gc.set_threshold(*BUILD_THRESHOLDS)
     _freezes += 1
     gc.freeze()
     try:
@@ -136,6 +146,7 @@ def frozen_heap() -> Iterator[None]:
         _freezes -= 1
         if outermost:
             gc.unfreeze()
+            gc.set_threshold(*thresholds)
 
 
 def freeze_new_objects() -> None:
