@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import edit
+from conftest import ROOT, edit
+from random_edits import RandomEditor
 from test_cli import run, snapshot
 
 from survey import render
@@ -58,9 +62,10 @@ def sequence_of_edits(project: Path) -> list[Callable[[], object]]:
     ]
 
 
-def assert_equals_cold(project: Path, built: dict[str, bytes]) -> None:
-    assert built.keys() - {".survey-manifest"} == cold(project).keys() - {".survey-manifest"}
-    assert built == {**cold(project), ".survey-manifest": built[".survey-manifest"]}
+def assert_equals_cold(project: Path, built: dict[str, bytes], what: str = "") -> None:
+    expected = cold(project)
+    assert built.keys() - {".survey-manifest"} == expected.keys() - {".survey-manifest"}, what
+    assert built == {**expected, ".survey-manifest": built[".survey-manifest"]}, what
 
 
 def test_incremental_equals_cold_after_a_sequence_of_edits(maintainer: Path) -> None:
@@ -94,6 +99,38 @@ def test_a_resident_builder_equals_cold_after_edits_failures_and_other_builds(ma
         built, _ = incremental(maintainer, resident)
         assert_equals_cold(maintainer, built)
     assert resident.entries and resident.entries["papers"]  # it did keep them
+
+
+# to look harder: SURVEY_RANDOM_EDITS=200 SURVEY_RANDOM_SEEDS=3,4,5 pytest tests/test_incremental.py -k random
+RANDOM_EDITS = int(os.environ.get("SURVEY_RANDOM_EDITS", "15"))  # per seed
+RANDOM_SEEDS = [int(seed) for seed in os.environ.get("SURVEY_RANDOM_SEEDS", "1,2").split(",")]
+
+
+@pytest.mark.parametrize("seed", RANDOM_SEEDS)
+def test_random_edits_build_as_a_cold_build_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """Random edits of every kind (tests/random_edits.py) to a synthetic corpus, each built by a new
+    process or by a resident builder (survey serve's), at random: every build equals a cold build,
+    and every build the edit makes fail leaves the site as it was."""
+    generate = [sys.executable, str(ROOT / "benchmarks/generate.py"), "150", str(tmp_path / "content")]
+    subprocess.run(generate, check=True)
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    shutil.copytree(ROOT / "static", tmp_path / "static")
+    monkeypatch.chdir(tmp_path)
+    editor, resident = RandomEditor(tmp_path, seed), Resident()
+    incremental(tmp_path, resident)
+    for step in range(RANDOM_EDITS):
+        what = editor.edit()
+        before = snapshot(tmp_path / "site")
+        builder = resident if editor.random.random() < 0.5 else None
+        code = run_build(Path("content"), Path("site"), io.StringIO(), io.StringIO(), resident=builder)
+        built = snapshot(tmp_path / "site")
+        if code != 0:
+            assert built == before, f"step {step}: {what}: the failed build changed the site"
+            editor.undo()
+            continue
+        assert_equals_cold(tmp_path, built, f"step {step}: {what}")
 
 
 def test_no_change_rebuild_writes_nothing_and_uses_the_cache(maintainer: Path) -> None:
