@@ -103,6 +103,7 @@ def test_a_resident_builder_equals_cold_after_edits_failures_and_other_builds(ma
 
 # to look harder: SURVEY_RANDOM_EDITS=200 SURVEY_RANDOM_SEEDS=3,4,5 pytest tests/test_incremental.py -k random
 RANDOM_EDITS = int(os.environ.get("SURVEY_RANDOM_EDITS", "15"))  # per seed
+RANDOM_PAPERS = os.environ.get("SURVEY_RANDOM_PAPERS", "150")  # 1000 and more build on every core
 RANDOM_SEEDS = [int(seed) for seed in os.environ.get("SURVEY_RANDOM_SEEDS", "1,2").split(",")]
 
 
@@ -113,7 +114,12 @@ def test_random_edits_build_as_a_cold_build_would(
     """Random edits of every kind (tests/random_edits.py) to a synthetic corpus, each built by a new
     process or by a resident builder (survey serve's), at random: every build equals a cold build,
     and every build the edit makes fail leaves the site as it was."""
-    generate = [sys.executable, str(ROOT / "benchmarks/generate.py"), "150", str(tmp_path / "content")]
+    generate = [
+        sys.executable,
+        str(ROOT / "benchmarks/generate.py"),
+        RANDOM_PAPERS,
+        str(tmp_path / "content"),
+    ]
     subprocess.run(generate, check=True)
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     shutil.copytree(ROOT / "static", tmp_path / "static")
