@@ -89,8 +89,9 @@ def generate(n: int, out: Path, seed: int = 7) -> None:
         (out / "topics" / path.name).write_text(
             f"An introduction to *{path.stem}*, with [a link](topic:{path.stem}).\n"
         )
-    (out / "site.yaml").write_text(
+    (out / "site.yaml").write_text(  # with a repository, as a deployed site has: pages link to their files
         "title: Synthetic Atlas\ndescription: A synthetic corpus for benchmarks.\nsurvey: p000000\n"
+        "repository: https://github.com/example/synthetic-atlas\n"
     )
     pool = sorted({f"{g} {i}. {f}" for g in GIVEN for i in "ABCDEFGHJKLMNOPRSTW" for f in FAMILY})
     rng.shuffle(pool)

@@ -191,3 +191,30 @@ def test_header_and_footer_are_rendered_once_per_page_depth(project: Path, monke
     assert all('<header class="site-header">' in page.read_text() for page in pages)
     assert 2 <= rendered.count("partials/header.html") <= 3  # the root, one folder down, two down
     assert rendered.count("partials/footer.html") == rendered.count("partials/header.html")
+
+
+def test_edit_links_point_at_the_file_in_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each "Suggest an edit" link names the file's path from the repository root (the working
+    folder), through symbolic links, and there is none for a file outside it."""
+    from survey.model import SiteConfig
+    from survey.render import edit_url
+
+    class Site:
+        config = SiteConfig("t", "d", "s", repository="https://github.com/example/atlas")
+
+    (tmp_path / "repo/content/papers").mkdir(parents=True)
+    (tmp_path / "repo/content/papers/a.yaml").write_text("")
+    (tmp_path / "elsewhere.yaml").write_text("")
+    (tmp_path / "repo/content/papers/linked.yaml").symlink_to(tmp_path / "repo/content/papers/a.yaml")
+    (tmp_path / "repo/content/papers/outside.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    monkeypatch.chdir(tmp_path / "repo")
+    base = "https://github.com/example/atlas/edit/main/"
+    assert edit_url(Site(), Path("content/papers/a.yaml")) == base + "content/papers/a.yaml"
+    assert edit_url(Site(), tmp_path / "repo/content/papers/a.yaml") == base + "content/papers/a.yaml"
+    assert edit_url(Site(), Path("content/papers/linked.yaml")) == base + "content/papers/a.yaml"
+    assert edit_url(Site(), Path("content/papers/outside.yaml")) == ""
+    assert edit_url(Site(), tmp_path / "elsewhere.yaml") == ""
+    monkeypatch.chdir(tmp_path)  # another working folder: another repository root
+    assert edit_url(Site(), Path("repo/content/papers/a.yaml")) == base + "repo/content/papers/a.yaml"
