@@ -170,9 +170,15 @@ class RandomEditor:
         return f"paper {path.stem} deleted"
 
     def _introduction(self) -> str:
-        path = self.random.choice(sorted((self.project / "content/topics").glob("*.md")))
-        self._write(path, path.read_text() + f"\nA {self.random.choice(WORDS)} remark, added later.\n")
+        introductions = sorted((self.project / "content/topics").glob("*.md"))
+        path = self._append_to_one(introductions, "\nA {} remark, added later.\n")
         return f"introduction of {path.stem}"
+
+    def _append_to_one(self, files: list[Path], line: str) -> Path:
+        """One of `files`, with `line` (a random word in its braces) added at its end."""
+        path = self.random.choice(files)
+        self._write(path, path.read_text() + line.format(self.random.choice(WORDS)))
+        return path
 
     def _topic_title(self) -> str:
         path = self.project / "content/taxonomy.yaml"
@@ -190,8 +196,7 @@ class RandomEditor:
         return "the footer template"
 
     def _stylesheet(self) -> str:
-        path = self.random.choice(sorted((self.project / "static").rglob("*.css")))
-        self._write(path, path.read_text() + f"\n/* {self.random.choice(WORDS)} */\n")
+        path = self._append_to_one(sorted((self.project / "static").rglob("*.css")), "\n/* {} */\n")
         return f"stylesheet {path.name}"
 
     def _site(self) -> str:
