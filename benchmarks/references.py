@@ -18,8 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from pybtex.plugin import find_plugin
-
 from survey.cite import _format_references, _latex_parsed_once, pybtex_entry
 from survey.diagnostics import Report
 from survey.pipeline import load
@@ -30,9 +28,8 @@ T = TypeVar("T")
 
 
 def pybtex_alone(entries: list) -> list[str]:
-    style = find_plugin("pybtex.style.formatting", "plain")()
-    backend = find_plugin("pybtex.backends", "html")()
-    return [style.format_entry("", entry).text.render(backend).replace("\n", " ") for entry in entries]
+    plain = PlainStyle()  # its pybtex(), what a build falls back to: pybtex's templates, every entry
+    return [plain.pybtex(entry) for entry in entries]
 
 
 def timed(make: Callable[[], T]) -> tuple[float, T]:
