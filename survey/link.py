@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
 
 from survey.cache import BuildCache, digest
@@ -124,11 +124,11 @@ def _same_author_lists(corpus: Corpus, cache: BuildCache | None, workers: int) -
         return shape, stored[2]
     affected = _affected_by_author_changes(corpus, stored[1], made_from) if stored else None
     if affected is None or len(affected) * REMADE_SHARE > len(papers):  # every core makes them all
-        lists = _neighbour_lists(papers, _same_authors, workers)
+        lists = _neighbour_lists(papers, _same_author_keys, workers)
     else:
         lists = {key: found for key, found in stored[2].items() if key in made_from and key not in affected}
         by_key = corpus.paper_by_key
-        lists.update((key, [other.key for other in _same_authors(by_key[key])]) for key in affected)
+        lists.update((key, _same_author_keys(by_key[key])) for key in affected)
     if cache:
         cache.put("links", SAME_AUTHORS_KEY, (shape, made_from, lists))
     return shape, lists
@@ -144,12 +144,12 @@ def _affected_by_author_changes(corpus: Corpus, before: dict[str, tuple], now: d
 
 
 def _neighbour_lists(
-    papers: list[Paper], find: Callable[[Paper], list[Paper]], workers: int
+    papers: list[Paper], find: Callable[[Paper], list[str]], workers: int
 ) -> dict[str, list[str]]:
-    """{key: keys of the papers `find` gives for that paper}, made on every core."""
+    """{key: the keys `find` gives for that paper}, made on every core."""
 
     def lists(index: int, count: int, tick: Tick) -> dict[str, list[str]]:
-        return {paper.key: [other.key for other in find(paper)] for paper in share(papers, index, count)}
+        return {paper.key: find(paper) for paper in share(papers, index, count)}
 
     found: dict[str, list[str]] = {}
     for part in split_work(lists, worker_count(workers, len(papers))):
@@ -157,7 +157,7 @@ def _neighbour_lists(
     return found
 
 
-def _related_finder(papers: list[Paper]) -> Callable[[Paper], list[Paper]]:
+def _related_finder(papers: list[Paper]) -> Callable[[Paper], list[str]]:
     """_related, with the newest papers of each topic and of each (topic, tag) pair at hand, each
     with its topics and tags: the windows every paper's candidates are drawn from, made once."""
     by_topic: dict[str, list[Paper]] = defaultdict(list)
@@ -167,7 +167,8 @@ def _related_finder(papers: list[Paper]) -> Callable[[Paper], list[Paper]]:
             by_topic[topic_id].append(paper)
             for tag in paper.tags:
                 by_topic_tag[topic_id, tag].append(paper)
-    labels = {p.key: (p, frozenset(p.topic_ids), frozenset(p.tags)) for p in papers}
+    topic_bits, tag_bits = _bits(p.topic_ids for p in papers), _bits(p.tags for p in papers)
+    labels = {p.key: (_mask(p.topic_ids, topic_bits), _mask(p.tags, tag_bits), -p.year) for p in papers}
 
     def window(newest: list[Paper], size: int) -> Window:
         return {p.key: labels[p.key] for p in newest[:size]}
@@ -175,6 +176,19 @@ def _related_finder(papers: list[Paper]) -> Callable[[Paper], list[Paper]]:
     topic_windows = {topic: window(found, RELATED_FILL) for topic, found in by_topic.items()}
     tag_windows = {pair: window(found, RELATED_TAG_FILL) for pair, found in by_topic_tag.items()}
     return lambda paper: _related(paper, topic_windows, tag_windows, labels[paper.key])
+
+
+def _bits(groups: Iterable[list[str]]) -> dict[str, int]:
+    """A bit of its own for every name in `groups`."""
+    names = dict.fromkeys(name for group in groups for name in group)
+    return {name: 1 << index for index, name in enumerate(names)}
+
+
+def _mask(names: list[str], bits: dict[str, int]) -> int:
+    mask = 0
+    for name in names:
+        mask |= bits[name]
+    return mask
 
 
 def _link_topics(corpus: Corpus) -> None:
@@ -268,7 +282,13 @@ def _same_authors(paper: Paper) -> list[Paper]:
     return heapq.nsmallest(SAME_AUTHOR_LIMIT, shared, key=lambda p: (-shared[p], -p.year, p.key))
 
 
-Labelled = tuple[Paper, frozenset[str], frozenset[str]]  # a paper with its topics and its tags
+def _same_author_keys(paper: Paper) -> list[str]:
+    return [other.key for other in _same_authors(paper)]
+
+
+# A paper's topics and tags as bit masks (its own bit for each name; see _bits), and its year,
+# negated: scoring a candidate counts shared bits instead of intersecting sets of names.
+Labelled = tuple[int, int, int]
 Window = dict[str, Labelled]  # the newest papers of a topic, or of a (topic, tag) pair, by key
 
 
@@ -277,8 +297,9 @@ def _related(
     topic_windows: dict[str, Window],
     tag_windows: dict[tuple[str, str], Window],
     labelled: Labelled,
-) -> list[Paper]:
-    """Papers sharing the most topics (2 points each) and tags (1 point each), not already related.
+) -> list[str]:
+    """Keys of the papers sharing the most topics (2 points each) and tags (1 point each), then
+    the newest, not already related.
 
     Candidates are the newest papers that share a topic and a tag with this one, plus the newest
     few of each of its topics, so the cost stays small however large a topic grows.
@@ -290,13 +311,13 @@ def _related(
         for tag in paper.tags:
             others.update(tag_windows.get((topic, tag), {}))
         others.update(topic_windows.get(topic, {}))
-    _, topics, tags = labelled
+    topics, tags, _ = labelled
     scored = [
-        (-2 * len(topics & other_topics) - len(tags & other_tags), -other.year, key, other)
-        for key, (other, other_topics, other_tags) in others.items()
+        (-2 * (topics & other_topics).bit_count() - (tags & other_tags).bit_count(), minus_year, key)
+        for key, (other_topics, other_tags, minus_year) in others.items()
         if key not in linked
     ]
-    return [item[-1] for item in heapq.nsmallest(RELATED_LIMIT, scored, key=lambda item: item[:3])]
+    return [key for _, _, key in heapq.nsmallest(RELATED_LIMIT, scored)]
 
 
 RELINK_LIMIT = 100  # edited papers swapped in one by one; beyond that, linking all again is as quick
