@@ -43,9 +43,20 @@ from survey.model import Author, Corpus, Paper, Relation, Topic, slugify
 from survey.parallel import Tick, next_free, split_work, ticking, worker_count
 from survey.progress import Progress, no_progress
 from survey.search import KeptIndex, Postings, search_files
-from survey.signatures import PageSigner, RenderedFrom, Scope, shell_signature
+from survey.signatures import (
+    PageSigner,
+    RenderedFrom,
+    Scope,
+    Shell,
+    TemplateCalls,
+    common_signature,
+    shell_signature,
+    template_hashes,
+    template_uses,
+)
 from survey.write import Staged, Stager, discard
 
+FRAGMENTS_TEMPLATE = "macros/papers.html"  # the macros Fragments renders
 RECENT_LIMIT = 12
 # Papers on "What's new" (every one, up to this many): the page stays light on a phone at any size
 # (at 10,000 papers, listing them all made it 4.2 MB); the papers table and papers.json hold them all.
@@ -168,7 +179,7 @@ class Fragments:
 
     def __init__(self, env: jinja2.Environment, signer: PageSigner, kept: dict | None = None) -> None:
         self.env = env
-        self.shell = signer.shell
+        self.shell = signer.template(FRAGMENTS_TEMPLATE)
         self.tokens = signer.tokens if signer.shell else {}
         self.keep = kept is not None  # only with the cache, which gives pieces to keep (kept_fragments)
         self.kept = kept if kept is not None else {}  # the cache's, never changed here
@@ -204,7 +215,7 @@ class Fragments:
             found = self.made.get(key)
         if found is None:
             if root not in self.modules:
-                self.modules[root] = self.env.get_template("macros/papers.html").make_module({"root": root})
+                self.modules[root] = self.env.get_template(FRAGMENTS_TEMPLATE).make_module({"root": root})
             # kept as plain text: a Markup pickles (into the cache, from a worker) far slower
             found = self.made[key] = str(getattr(self.modules[root], macro)(paper, *options))
             if self.keep:
@@ -348,8 +359,10 @@ def render_site(
     after discarding everything staged, when a template fails.
     """
     cache = cache or BuildCache(None)
-    now, references = rendered_with(corpus, templates, output.key, cache, workers, progress)
-    signer = PageSigner(corpus, now.shell if now else "", references)
+    env = make_env(templates, cache.templates_folder())
+    shell = page_shell(corpus, templates, env, cache)
+    now, references = rendered_with(corpus, shell, output.key, cache, workers, progress)
+    signer = PageSigner(corpus, shell, references)
     # what the last build that saved the cache rendered from: the site on disk, unless it was
     # written since without the cache (narrowed checks that nothing in the folder changed since)
     scope, left_alone = narrowed(corpus, cache, output, cache.stored("rendered"), now)
@@ -363,7 +376,6 @@ def render_site(
         *(task for task in exported if task.paths),
     ]
     topic_names = {t.id: "\u2003" * t.depth + t.title for t in corpus.topics}
-    env = make_env(templates, cache.templates_folder())
     job = Job(
         env=env,
         fragments=Fragments(env, signer, kept_fragments(cache, signer)),
@@ -401,7 +413,7 @@ def render_site(
 
 def rendered_with(
     corpus: Corpus,
-    templates: Path,
+    shell: Shell | None,
     output_key: str,
     cache: BuildCache,
     workers: int = 1,
@@ -412,13 +424,36 @@ def rendered_with(
     references = formatted_references(
         corpus.papers, cache, worker_count(workers, len(corpus.papers)), progress
     )
-    if not cache.enabled:
+    if shell is None:
         return None, references
-    shell = shell_signature(corpus, templates, cache.files)
-    return RenderedFrom.of(corpus, output_key, shell, references), references
+    return RenderedFrom.of(corpus, output_key, shell.whole, references), references
 
 
 NARROW_LIMIT = 100  # papers edited at once; with more, a build looks at every page
+
+
+# Templates rendered by the functions templates call, for template_uses
+TEMPLATE_CALLS: TemplateCalls = {
+    "shared_partial": None,  # its argument
+    "remembered_items": FRAGMENTS_TEMPLATE,
+    "remembered_rows": FRAGMENTS_TEMPLATE,
+}
+
+
+def page_shell(corpus: Corpus, templates: Path, env: jinja2.Environment, cache: BuildCache) -> Shell | None:
+    """What pages are made from besides papers (None without the cache). Which templates each
+    template uses is worked out again only when a template changed."""
+    if not cache.enabled:
+        return None
+    hashes = template_hashes(templates, cache.files)
+    stored = cache.stored("template-uses")
+    if stored and stored[0] == hashes:
+        uses = stored[1]
+    else:
+        uses = template_uses(env, hashes, TEMPLATE_CALLS)
+        cache.store("template-uses", (hashes, uses))
+    common = common_signature(corpus, cache.files)
+    return Shell(common, uses, shell_signature(common, hashes))
 
 
 def narrowed(
@@ -472,7 +507,7 @@ def keep_fragments(cache: BuildCache, results: list[Rendered], signer: PageSigne
     for result in results:
         for key, text in result.fragments.items():
             cache.put("fragments", key, text)
-    current, shell = set(signer.tokens.values()), signer.shell
+    current, shell = set(signer.tokens.values()), signer.template(FRAGMENTS_TEMPLATE)
     kept = cache.known("fragments")
     cache.keep("fragments", [key for key in kept if key[0] == shell and key[1] in current])
 

@@ -1,12 +1,13 @@
 """What each page shows, as a hash, so an incremental build re-renders only pages whose inputs changed.
 
-A page's signature covers everything its template reads: the "shell" every page shares (templates,
-the generator's code, site settings, the topic tree without its paper counts, which only topic pages
-show, the survey's own paper) and the content hashes of the papers it lists or links, with the
-references and counts it prints. Most pages that summarise the whole corpus (home, what's new, the
-papers table, feeds, search, exports) have no signature and are always rendered; the author index and
-the statistics, which print only names and counts, have one. Only builds with the cache compute
-signatures: a paper loaded without it has no content hash.
+A page's signature covers everything its template reads: what every page shares (the generator's
+code, site settings, the topic tree without its paper counts, which only topic pages show, the
+survey's own paper), its own template with every template that one uses (`template_uses`: an edit to
+one page kind's template re-renders only the pages of that kind), and the content hashes of the
+papers it lists or links, with the references and counts it prints. Most pages that summarise the
+whole corpus (home, what's new, the papers table, feeds, search, exports) have no signature and are
+always rendered; the author index and the statistics, which print only names and counts, have one.
+Only builds with the cache compute signatures: a paper loaded without it has no content hash.
 """
 
 from __future__ import annotations
@@ -14,17 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+from jinja2 import meta, nodes
+
 from survey.cache import CODE, FileHashes, digest, folder_digests
 from survey.link import topic_shapes
 from survey.model import Author, Corpus, Paper, Topic, Venue, Year
 
 
-def shell_signature(corpus: Corpus, templates: Path, files: FileHashes | None = None) -> str:
+def common_signature(corpus: Corpus, files: FileHashes | None = None) -> str:
+    """What every page and citation file is made from besides templates and papers."""
     parts = [
         repr(corpus.config),
         str(Path.cwd()),  # with the content folder: pages link to their files, relative to it
         str(corpus.content_dir.resolve()),
-        *folder_digests(templates, files),
         *folder_digests(CODE, files),
     ]
     for topic in corpus.topics:  # its paper counts are on topic pages only (PageSigner.page)
@@ -35,12 +39,82 @@ def shell_signature(corpus: Corpus, templates: Path, files: FileHashes | None = 
     return digest("\n".join(parts).encode())
 
 
+def shell_signature(common: str, templates: dict[str, str]) -> str:
+    """What every page shares with every template (`templates`: each one's own hash, by name)."""
+    return digest(
+        "\n".join([common, *(f"{name}:{hashed}" for name, hashed in sorted(templates.items()))]).encode()
+    )
+
+
+def template_hashes(templates: Path, files: FileHashes | None = None) -> dict[str, str]:
+    """{name: hash of its bytes} of every file in the templates folder."""
+    return dict(entry.rsplit(":", 1) for entry in folder_digests(templates, files))  # type: ignore[misc]
+
+
+# A global function a template calls that renders a template itself: the name of that template, or
+# None when the call's first argument names it.
+TemplateCalls = dict[str, str | None]
+
+
+def template_uses(env: jinja2.Environment, hashes: dict[str, str], calls: TemplateCalls) -> dict[str, str]:
+    """{name: hash of the template with every template it uses, directly or through others}.
+
+    "Uses" is what Jinja names (extends, import, from, include) and what the `calls` render. A
+    template that names one from a variable, or does not parse, uses every template: what it
+    shows cannot be told from its text.
+    """
+    direct = {name: _names_used(env, name, calls) for name in hashes}
+    everything = digest(repr(sorted(hashes.items())).encode())
+    uses = {}
+    for name in hashes:
+        seen, waiting = set(), [name]
+        while waiting:
+            current = waiting.pop()
+            if current not in seen:
+                seen.add(current)
+                waiting.extend(direct.get(current) or [])
+        if any(direct.get(used, []) is None for used in seen):
+            uses[name] = everything
+        else:
+            uses[name] = digest(repr(sorted((used, hashes.get(used, "")) for used in seen)).encode())
+    return uses
+
+
+def _names_used(env: jinja2.Environment, name: str, calls: TemplateCalls) -> list[str] | None:
+    """The templates `name` names itself, or None when one of them cannot be told."""
+    try:
+        tree = env.parse(env.loader.get_source(env, name)[0])  # type: ignore[union-attr]
+    except (jinja2.TemplateError, UnicodeDecodeError):  # reported when a page renders with it
+        return None
+    used: list[str | None] = list(meta.find_referenced_templates(tree))
+    for call in tree.find_all(nodes.Call):
+        if isinstance(call.node, nodes.Name) and call.node.name in calls:
+            target = calls[call.node.name]
+            if target is None:
+                first = call.args[0] if call.args else None
+                target = (
+                    first.value if isinstance(first, nodes.Const) and isinstance(first.value, str) else None
+                )
+            used.append(target)
+    return None if None in used else used  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Shell:
+    """What pages are made from besides papers: `common` to every page and citation file, `uses`
+    for each template (template_uses), and `whole`, all of it in one hash."""
+
+    common: str
+    uses: dict[str, str]
+    whole: str
+
+
 class PageSigner:
     """Signatures of the pages of one build; each paper's part is made once, not once per page."""
 
-    def __init__(self, corpus: Corpus, shell: str, references: dict[str, dict[str, str]]) -> None:
+    def __init__(self, corpus: Corpus, shell: Shell | None, references: dict[str, dict[str, str]]) -> None:
         # a corpus loaded without the cache has no content hashes: then no page is ever skipped
-        self.shell = shell if all(p.source_digest for p in corpus.papers) else ""
+        self.shell = shell if shell and all(p.source_digest for p in corpus.papers) else None
         self.references = references
         self.tokens = {id(p): f"{p.key}:{p.source_digest}" for p in corpus.papers}
         # what the author index and the statistics show: linking's input (keys, years, authors,
@@ -51,6 +125,13 @@ class PageSigner:
         # added or removed then changes only the pages that show it, not all 32,000 at 10,000)
         self.topic_counts = ",".join(str(len(topic.all_papers)) for topic in corpus.topics)
 
+    def template(self, name: str) -> str:
+        """What markup made with template `name` is made from besides papers, or "" without the
+        cache (a template missing from the folder fails when it renders)."""
+        if not self.shell:
+            return ""
+        return f"{self.shell.common}|{name}|{self.shell.uses.get(name, self.shell.whole)}"
+
     def papers(self, papers: list[Paper]) -> str:
         tokens = self.tokens
         return ",".join([tokens[id(p)] for p in papers])
@@ -59,7 +140,7 @@ class PageSigner:
         """The signature of citation files made from `papers` alone, or "" without the cache."""
         if not self.shell:
             return ""
-        return digest(f"{self.shell}|cite|{name}|{self.papers(papers)}".encode())
+        return digest(f"{self.shell.common}|cite|{name}|{self.papers(papers)}".encode())
 
     def page(self, template: str, context: dict) -> str:
         """The signature of one page, or "" for a page made every time (it shows what any paper's
@@ -85,7 +166,7 @@ class PageSigner:
             involved = topic.all_papers
         else:
             return ""
-        return digest(f"{self.shell}|{template}|{body}|{self.papers(involved)}".encode())
+        return digest(f"{self.template(template)}|{body}|{self.papers(involved)}".encode())
 
 
 @dataclass

@@ -23,6 +23,10 @@ from survey.latex import latex_to_unicode
 TAGS = ["rlhf", "benchmark", "dataset", "interpretability", "jailbreak", "reward-model", "theory", "survey"]
 VENUES = ["NeurIPS 2023", "ICML 2024", "ACL 2023", "TMLR 2024", "Nature 2024", ""]
 NEW_NAMES = ["Ada Lovelace", "Kurt Gödel", "Émilie du Châtelet", "Alan M. Turing"]
+# where a comment in a template shows in its output: the first of these it holds, else its end
+TEMPLATE_MARKERS = [
+    "</main>", "{% endblock %}", "{% endmacro %}", "</header>", "</footer>", "</urlset>", "</feed>"
+]  # fmt: skip
 WORDS = ["robust", "scalable", "honest", "reward", "oversight", "latent", "probing", "aligned"]
 
 
@@ -190,10 +194,19 @@ class RandomEditor:
         return "a topic's title"
 
     def _template(self) -> str:
-        path = self.project / "templates/partials/footer.html"
-        text = path.read_text()
-        self._write(path, text.replace("</footer>", f"<!-- {self.random.choice(WORDS)} --></footer>", 1))
-        return "the footer template"
+        """A comment in any template, where it reaches what the template makes: pages made with
+        it, or with a template that uses it, must show it."""
+        path = self.random.choice(sorted(p for p in (self.project / "templates").rglob("*") if p.is_file()))
+        text, comment = path.read_text(), f"<!-- {self.random.choice(WORDS)} -->"
+        for marker in TEMPLATE_MARKERS:
+            places = [found.start() for found in re.finditer(re.escape(marker), text)]
+            if places:
+                at = self.random.choice(places)
+                self._write(path, text[:at] + comment + text[at:])
+                break
+        else:
+            self._write(path, text + comment + "\n")
+        return f"the template {path.relative_to(self.project / 'templates')}"
 
     def _stylesheet(self) -> str:
         path = self._append_to_one(sorted((self.project / "static").rglob("*.css")), "\n/* {} */\n")

@@ -256,6 +256,35 @@ def test_a_paper_added_makes_again_only_the_pages_that_show_it(maintainer: Path,
     assert_equals_cold(maintainer, built)
 
 
+def insert_before_last(path: Path, marker: str, text: str) -> None:
+    source = path.read_text()
+    at = source.rindex(marker)
+    path.write_text(source[:at] + text + source[at:])
+
+
+def test_a_template_edit_makes_again_only_the_pages_made_with_it(
+    maintainer: Path, rendered: list[str]
+) -> None:
+    """A page's signature holds its own template and those it uses (extends, imports, includes,
+    shared partials, the remembered list items), not every template."""
+    templates = maintainer / "templates"
+    paper, author = "papers/ouyang2022training/index.html", "authors/long-ouyang/index.html"
+    incremental(maintainer)
+    for name, marker, made_again, left_alone in [
+        ("topic.html", "{% endblock %}", {"topics/rl/index.html"}, {paper, author, "years/2017/index.html"}),
+        ("macros/papers.html", "</li>", {paper, author, "topics/rl/index.html"}, {"stats/index.html"}),
+        ("macros/tree.html", "{% endmacro %}", {paper, "stats/index.html"}, set()),
+        ("partials/header.html", "</header>", {paper, author, "authors/index.html"}, set()),
+    ]:
+        rendered.clear()
+        insert_before_last(templates / name, marker, f"<!-- edited {name} -->")
+        built, _ = incremental(maintainer)
+        assert made_again <= set(rendered), name
+        assert not left_alone & set(rendered), name
+        assert any(f"edited {name}".encode() in built[page] for page in made_again), name
+        assert_equals_cold(maintainer, built, name)
+
+
 def test_a_builder_after_another_process_built_the_site_equals_cold(maintainer: Path) -> None:
     """survey serve's builder, then a survey build in another terminal with an edit since reverted:
     the builder must not take the site for the one it last rendered itself."""
