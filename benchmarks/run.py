@@ -203,12 +203,24 @@ def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float]]:
         no_site()
         discard(project / ".survey-cache")
 
+    def edit_a_template(name: str) -> Callable[[], None]:
+        def edit() -> None:  # a comment in the page's main block: every page made with it changes
+            template = project / "templates" / name
+            text = template.read_text()
+            at = text.rindex("{% endblock %}")
+            template.write_text(text[:at] + "<!-- edited -->" + text[at:])
+
+        return edit
+
     rows = [("cold build", *repeated(times, no_site, [*survey, "--no-cache"], project))]
     # what a newcomer's first `survey build` does: everything, and the cache filled for the next ones
     rows.append(("first build, with the cache", *repeated(times, no_site_no_cache, survey, project)))
     rows.append(("no-change rebuild", *repeated(times, nothing, survey, project)))
     rows.append(("one-paper edit", *repeated(times, edit_a_title, survey, project)))
     rows.append(("one-paper edit, survey serve", *served_edits(project, times)))
+    # a page kind's template: only the pages made with it are rendered again (signatures.py)
+    rows.append(("topic template edit", *repeated(times, edit_a_template("topic.html"), survey, project)))
+    rows.append(("paper template edit", *repeated(times, edit_a_template("paper.html"), survey, project)))
     if shutil.which("hugo"):
         hugo_dir = project / "hugo"
         converter = [
