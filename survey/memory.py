@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+from collections.abc import Iterator
 
 M_TRIM_THRESHOLD = -1  # mallopt's parameters, from glibc's malloc.h
 M_MMAP_THRESHOLD = -3
 LARGEST_FROM_HEAP = 32 * 1024 * 1024  # glibc's upper limit for M_MMAP_THRESHOLD on 64-bit
 KEPT_FREE = 64 * 1024 * 1024
+GLIBC_TRIM_THRESHOLD = 128 * 1024  # glibc's own default
+
+_keeping = False  # whether keep_freed_memory asked malloc to keep KEPT_FREE in this process
 
 
 def keep_freed_memory() -> None:
@@ -24,9 +28,28 @@ def keep_freed_memory() -> None:
     A build that freed its pages made their successors from memory already faulted in (26,000
     faults fewer in that edit). What is kept is handed back by release_free_memory.
     """
+    global _keeping
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(M_MMAP_THRESHOLD, LARGEST_FROM_HEAP)
+        libc.mallopt(M_TRIM_THRESHOLD, KEPT_FREE)
+        _keeping = True
+
+
+@contextlib.contextmanager
+def little_kept_free() -> Iterator[None]:
+    """While several processes work at once (parallel.split_work), freed memory goes back to the
+    system as glibc does by default: each process kept up to KEPT_FREE of its own, and rendering
+    every page again at 10,000 papers (an edit to base.html) peaked at 528 MB instead of 454 MB.
+    The forked workers inherit the setting; this process keeps KEPT_FREE again afterwards."""
+    if not _keeping:
+        yield
+        return
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallopt(M_TRIM_THRESHOLD, GLIBC_TRIM_THRESHOLD)
+    try:
+        yield
+    finally:
         libc.mallopt(M_TRIM_THRESHOLD, KEPT_FREE)
 
 

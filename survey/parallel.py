@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import TypeVar
 
+from survey.memory import little_kept_free
 from survey.progress import Progress, no_progress
 
 T = TypeVar("T")
@@ -76,7 +77,7 @@ def split_work(
     _shared["work"], _shared["counter"] = work, counter
     _shared["next"] = multiprocessing.Value("l", 0)  # the next item for `next_free` to hand out
     # the collector would otherwise touch every inherited object, copying the pages they share
-    with frozen_heap(), tempfile.TemporaryDirectory(prefix="survey-") as folder:
+    with frozen_heap(), little_kept_free(), tempfile.TemporaryDirectory(prefix="survey-") as folder:
         _shared["folder"] = folder
         try:
             with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
