@@ -203,11 +203,11 @@ def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float]]:
         no_site()
         discard(project / ".survey-cache")
 
-    def edit_a_template(name: str) -> Callable[[], None]:
-        def edit() -> None:  # a comment in the page's main block: every page made with it changes
+    def edit_a_template(name: str, before: str = "{% endblock %}") -> Callable[[], None]:
+        def edit() -> None:  # a comment where every page made with the template shows it
             template = project / "templates" / name
             text = template.read_text()
-            at = text.rindex("{% endblock %}")
+            at = text.rindex(before)
             template.write_text(text[:at] + "<!-- edited -->" + text[at:])
 
         return edit
@@ -221,6 +221,9 @@ def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float]]:
     # a page kind's template: only the pages made with it are rendered again (signatures.py)
     rows.append(("topic template edit", *repeated(times, edit_a_template("topic.html"), survey, project)))
     rows.append(("paper template edit", *repeated(times, edit_a_template("paper.html"), survey, project)))
+    # the layout every page extends: every page is rendered again, with the site and cache in place
+    layout = edit_a_template("base.html", "</main>")
+    rows.append(("layout template edit", *repeated(times, layout, survey, project)))
     if shutil.which("hugo"):
         hugo_dir = project / "hugo"
         converter = [

@@ -20,7 +20,7 @@ def test_benchmark_at_1000_papers_builds_and_reports(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     rows = [line.split("|")[1:6] for line in result.stdout.splitlines() if line.startswith("| 1,000 |")]
-    assert [row[1].strip() for row in rows][:7] == [
+    assert [row[1].strip() for row in rows][:8] == [
         "cold build",
         "first build, with the cache",
         "no-change rebuild",
@@ -28,6 +28,7 @@ def test_benchmark_at_1000_papers_builds_and_reports(tmp_path: Path) -> None:
         "one-paper edit, survey serve",
         "topic template edit",
         "paper template edit",
+        "layout template edit",
     ]
     assert all(float(row[2]) > 0 and float(row[3]) > 0 and float(row[4]) > 0 for row in rows)
     assert "median of 2 run(s)" in result.stdout
@@ -35,8 +36,8 @@ def test_benchmark_at_1000_papers_builds_and_reports(tmp_path: Path) -> None:
     assert len(list((site / "papers").glob("p*/index.html"))) == 1000
     page = (site / "papers/p000001/index.html").read_text()
     assert "<h1>Served1x Served0x Edited Edited " in page  # two edits built, two served
-    assert page.count("<!-- edited -->") == 2  # the paper template, edited twice
-    assert (site / "topics/outer-alignment/index.html").read_text().count("<!-- edited -->") == 2
+    assert page.count("<!-- edited -->") == 4  # the paper template and the layout, edited twice each
+    assert (site / "topics/outer-alignment/index.html").read_text().count("<!-- edited -->") == 4
     assert not (tmp_path / "trash").exists()  # what runs left was moved aside, then deleted at the end
 
 
