@@ -217,10 +217,11 @@ def _link_authors(ranked: list[Paper]) -> list[Author]:
             if not author.papers or author.papers[-1] is not paper:  # a name listed twice counts once
                 author.papers.append(paper)
             paper.authors.append(author)
-    authors = sorted(by_name.values(), key=lambda a: (slugify(a.family), slugify(a.name), a.name))
+    slugs = {name: slugify(name) for name in by_name}  # each made once: 12,000 names at 10,000 papers
+    authors = sorted(by_name.values(), key=lambda a: (slugify(a.family), slugs[a.name], a.name))
     taken: Counter[str] = Counter()
     for author in authors:
-        slug = slugify(author.name)
+        slug = slugs[author.name]
         taken[slug] += 1
         author.slug = slug if taken[slug] == 1 else f"{slug}-{taken[slug]}"
     return authors
