@@ -87,8 +87,10 @@ def _names_used(env: jinja2.Environment, name: str, calls: TemplateCalls) -> lis
     except (jinja2.TemplateError, UnicodeDecodeError):  # reported when a page renders with it
         return None
     used: list[str | None] = list(meta.find_referenced_templates(tree))
+    called = set()  # the names of `calls` called directly, whose templates are told
     for call in tree.find_all(nodes.Call):
         if isinstance(call.node, nodes.Name) and call.node.name in calls:
+            called.add(id(call.node))
             target = calls[call.node.name]
             if target is None:
                 first = call.args[0] if call.args else None
@@ -96,6 +98,8 @@ def _names_used(env: jinja2.Environment, name: str, calls: TemplateCalls) -> lis
                     first.value if isinstance(first, nodes.Const) and isinstance(first.value, str) else None
                 )
             used.append(target)
+    if any(found.name in calls and id(found) not in called for found in tree.find_all(nodes.Name)):
+        return None  # handed on (`{% set render = shared_partial %}`): what it renders cannot be told
     return None if None in used else used  # type: ignore[return-value]
 
 

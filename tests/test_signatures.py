@@ -63,6 +63,7 @@ UNTOLD = {
     "an include named by a variable": "{% include which %}",
     "a partial named by a variable": "{{ shared_partial(name) }}",
     "a syntax error": "{% if %}",
+    "a partial renderer handed on": '{% set render = shared_partial %}{{ render("partials/links.html") }}',
 }
 
 
