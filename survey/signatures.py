@@ -39,11 +39,14 @@ def common_signature(corpus: Corpus, files: FileHashes | None = None) -> str:
     return digest("\n".join(parts).encode())
 
 
-def shell_signature(common: str, templates: dict[str, str]) -> str:
-    """What every page shares with every template (`templates`: each one's own hash, by name)."""
-    return digest(
-        "\n".join([common, *(f"{name}:{hashed}" for name, hashed in sorted(templates.items()))]).encode()
-    )
+def shell_signature(common: str, hashes: dict[str, str]) -> str:
+    """What every page shares with every template (`hashes`: each one's own hash, by name)."""
+    return digest(f"{common}|{every_template(hashes)}".encode())
+
+
+def every_template(hashes: dict[str, str]) -> str:
+    """One hash of every template's name and bytes."""
+    return digest(repr(sorted(hashes.items())).encode())
 
 
 def template_hashes(templates: Path, files: FileHashes | None = None) -> dict[str, str]:
@@ -64,7 +67,7 @@ def template_uses(env: jinja2.Environment, hashes: dict[str, str], calls: Templa
     shows cannot be told from its text.
     """
     direct = {name: _names_used(env, name, calls) for name in hashes}
-    everything = digest(repr(sorted(hashes.items())).encode())
+    everything = every_template(hashes)
     uses = {}
     for name in hashes:
         seen, waiting = set(), [name]
