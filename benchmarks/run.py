@@ -8,8 +8,9 @@ For each N: a deterministic synthetic corpus (benchmarks/generate.py), then
   one edit      one paper's title changed, with the cache
   serve edit    the same edit under `survey serve`: until the served page shows it
   hugo          the same papers as a Hugo site (benchmarks/hugo_site.py), if `hugo` is installed
-each with wall time, CPU time (user and system, all processes) and peak memory (all processes of
-the run together, sampled every 50 ms from /proc). With --repeat K each is run K times and the
+each with wall time, CPU time (user and system, all processes; the system part, mostly the file
+system's work, also on its own) and peak memory (all processes of the run together, sampled every
+50 ms from /proc). With --repeat K each is run K times and the
 median is shown (the peak is the largest). What a run leaves (a site, a cache, the previous corpus)
 is moved aside and deleted only after the last run, so that no timed build shares the disk with the
 deletion of 500 MB. Prints a Markdown table, and before and after it how long
@@ -58,8 +59,9 @@ def empty_trash() -> None:
 TIMED_ENVIRONMENT = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float, float]:
-    """(seconds, peak MB, CPU seconds) of one command, all its processes together (see tree_memory)."""
+def timed(command: list[str], cwd: Path) -> tuple[float, float, float, float]:
+    """(seconds, peak MB, CPU seconds, of which in the kernel) of one command, all its processes
+    together (see tree_memory)."""
     before = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -73,13 +75,15 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, float]:
     stdout, stderr = process.communicate()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{stdout}\n{stderr}")
-    return seconds, peak / 1024, _children_cpu() - before
+    after = _children_cpu()
+    return seconds, peak / 1024, after[0] - before[0], after[1] - before[1]
 
 
-def _children_cpu() -> float:
-    """CPU seconds of every finished child process, and of their children (the forked workers)."""
+def _children_cpu() -> tuple[float, float]:
+    """CPU seconds (all, and in the kernel) of every finished child process, and of their children
+    (the forked workers)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    return usage.ru_utime + usage.ru_stime, usage.ru_stime
 
 
 def repeated(times: int, prepare: Callable[[], None], command: list[str], cwd: Path) -> tuple:
@@ -88,11 +92,16 @@ def repeated(times: int, prepare: Callable[[], None], command: list[str], cwd: P
     for _ in range(times):
         prepare()
         runs.append(timed(command, cwd))
-    seconds, peaks, cpus = zip(*runs, strict=True)
-    return statistics.median(seconds), max(peaks), statistics.median(cpus)
+    return _summary(runs)
 
 
-def served_edits(project: Path, times: int) -> tuple[float, float, float]:
+def _summary(runs: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    """The median of each figure of `runs`, but the largest peak memory."""
+    seconds, peaks, cpus, systems = zip(*runs, strict=True)
+    return statistics.median(seconds), max(peaks), statistics.median(cpus), statistics.median(systems)
+
+
+def served_edits(project: Path, times: int) -> tuple[float, float, float, float]:
     """Median seconds from writing a paper file to `survey serve` serving its page with the edit
     (the watcher's wait included), the server's peak memory, and the median CPU of one edit."""
     command = [sys.executable, "-m", "survey", "serve", "--port", "0", "--output", "site"]
@@ -116,12 +125,12 @@ def served_edits(project: Path, times: int) -> tuple[float, float, float]:
             while marker not in _fetch(page):
                 peak = max(peak, tree_memory(server.pid))
                 time.sleep(0.02)
-            runs.append((time.perf_counter() - started, peak / 1024, tree_cpu(server.pid) - cpu_before))
+            seconds, (cpu, system) = time.perf_counter() - started, tree_cpu(server.pid)
+            runs.append((seconds, peak / 1024, cpu - cpu_before[0], system - cpu_before[1]))
     finally:
         server.terminate()
         server.wait()
-    seconds, peaks, cpus = zip(*runs, strict=True)
-    return statistics.median(seconds), max(peaks), statistics.median(cpus)
+    return _summary(runs)
 
 
 def _fetch(url: str) -> str:
@@ -129,16 +138,18 @@ def _fetch(url: str) -> str:
         return response.read().decode()
 
 
-def tree_cpu(pid: int) -> float:
-    """CPU seconds of a process and its descendants so far, with their finished children."""
-    ticks = 0
+def tree_cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds (all, and in the kernel) of a process and its descendants so far, with their
+    finished children."""
+    ticks = kernel_ticks = 0
     for member in [pid, *descendants(pid)]:
         try:
             fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         ticks += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
-    return ticks / os.sysconf("SC_CLK_TCK")
+        kernel_ticks += int(fields[12]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK"), kernel_ticks / os.sysconf("SC_CLK_TCK")
 
 
 def machine_speed() -> float:
@@ -178,7 +189,7 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float]]:
+def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float, float]]:
     project = WORK / f"n{n}"
     discard(project)
     project.mkdir(parents=True)
@@ -248,10 +259,10 @@ def main() -> None:
         times, arguments = int(arguments[1]), arguments[2:]
     sizes = [int(a) for a in arguments] or [1000, 10000]
     print(f"A fixed Python loop took {machine_speed():.2f} s; each figure is the median of {times} run(s).\n")
-    print("| papers | run | seconds | peak MB | CPU s |\n|---|---|---|---|---|")
+    print("| papers | run | seconds | peak MB | CPU s | of which system s |\n|---|---|---|---|---|---|")
     for n in sizes:
-        for name, seconds, peak, cpu in bench(n, times):
-            print(f"| {n:,} | {name} | {seconds:.2f} | {peak:.0f} | {cpu:.2f} |", flush=True)
+        for name, seconds, peak, cpu, system in bench(n, times):
+            print(f"| {n:,} | {name} | {seconds:.2f} | {peak:.0f} | {cpu:.2f} | {system:.2f} |", flush=True)
     print(f"\nThe same loop took {machine_speed():.2f} s after the last run.")
     empty_trash()
 

@@ -59,11 +59,38 @@ class Stager:
             return
         folder, name = os.path.split(target)
         if folder not in self._folders:
-            os.makedirs(folder, exist_ok=True)
+            _make_folder(folder)
             self._folders.add(folder)
-        with open(target if self.first else os.path.join(folder, STAGED + name), "wb") as staged:
-            staged.write(data)
+        _write_file(target if self.first else os.path.join(folder, STAGED + name), data)
         self.result.paths.append(relative)
+
+
+def _make_folder(folder: str) -> None:
+    """`os.makedirs(folder, exist_ok=True)`, without first looking at the parent: it usually exists."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass  # made by the other worker, or left by the last build
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _write_file(path: str, data: bytes) -> None:
+    """Write `data` to `path` with the bare system calls.
+
+    Python's `open` also asks whether the file is a terminal and where it stands (three more system
+    calls per file): 0.25 s of a cold build's 52,600 files.
+    """
+    handle = os.open(path, _NEW_FILE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
 
 
 def first_build_folder(out: Path) -> Path | None:
