@@ -84,20 +84,15 @@ def _link_neighbours(corpus: Corpus, cache: BuildCache | None, workers: int) -> 
 
     Same-author lists depend only on the papers' keys, years and authors; related lists on their
     keys, years, topics, tags and relations. Each kind is kept in the cache with a hash of what it
-    depends on: an edit to anything else (a title, a summary, a link) reuses both, and a changed
-    author list makes only some same-author lists again (_same_author_lists).
+    depends on: an edit to anything else (a title, a summary, a link) reuses both, and a change
+    to what they depend on makes only the lists again that it may change (_same_author_lists,
+    _related_lists).
     """
     papers = corpus.papers
-    related_shape = (f"{p.key}|{p.year}|{p.topic_ids}|{p.tags}|{p.relation_keys}" for p in papers)
-    related_key = "related|" + digest("\n".join(related_shape).encode())
     authors_digest, same_authors = _same_author_lists(corpus, cache, workers)
-    corpus.neighbours_keys = (SAME_AUTHORS_KEY, related_key)
-    corpus.neighbours_shape = digest(f"{authors_digest}|{related_key}".encode())
-    related = cache.get("links", related_key) if cache else None
-    if related is None:
-        related = _neighbour_lists(papers, _related_finder(papers), workers)
-    if cache:
-        cache.put("links", related_key, related)
+    related_digest, related = _related_lists(corpus, cache, workers)
+    corpus.neighbours_keys = (SAME_AUTHORS_KEY, RELATED_KEY)
+    corpus.neighbours_shape = digest(f"{authors_digest}|{related_digest}".encode())
     by_key = corpus.paper_by_key
     for paper in papers:
         paper.same_authors = [by_key[key] for key in same_authors[paper.key]]
@@ -141,6 +136,55 @@ def _affected_by_author_changes(corpus: Corpus, before: dict[str, tuple], now: d
     authors = {author.name: author for author in corpus.authors}
     sharing = {paper.key for name in names if name in authors for paper in authors[name].papers}
     return {key for key in changed | sharing if key in now}
+
+
+RELATED_KEY = "related"  # the cache entry: (hash of what they depend on, that, the lists)
+
+
+def _related_lists(corpus: Corpus, cache: BuildCache | None, workers: int) -> tuple[str, dict]:
+    """The hash of every paper's key, year, topics, tags and relations, and each paper's related
+    list (keys).
+
+    As with the same-author lists, the last build's lists are kept in the cache with what they were
+    made from, and after a change only the lists that can differ are made again: a paper's related
+    list is drawn from the newest papers of its own topics (_related_finder), so only the lists of
+    the changed papers and of every paper sharing a topic with one of them, before or after the
+    change, may differ. (A list also leaves out the papers related to its paper either way, but a
+    paper that is not on its topics could not be on the list anyway. Which bit stands for which
+    topic or tag does not matter: only the count of shared bits does.)
+    """
+    papers = corpus.papers
+    made_from = {p.key: (p.year, tuple(p.topic_ids), tuple(p.tags), _relation_targets(p)) for p in papers}
+    shape = digest("\n".join(f"{key}|{value}" for key, value in made_from.items()).encode())
+    stored = cache.get("links", RELATED_KEY) if cache else None
+    if stored is not None and stored[0] == shape:
+        return shape, stored[2]
+    affected = _affected_by_topic_changes(papers, stored[1], made_from) if stored else None
+    find = _related_finder(papers)
+    if affected is None or len(affected) * REMADE_SHARE > len(papers):  # every core makes them all
+        lists = _neighbour_lists(papers, find, workers)
+    else:
+        lists = {key: found for key, found in stored[2].items() if key in made_from and key not in affected}
+        by_key = corpus.paper_by_key
+        lists.update((key, find(by_key[key])) for key in affected)
+    if cache:
+        cache.put("links", RELATED_KEY, (shape, made_from, lists))
+    return shape, lists
+
+
+def _affected_by_topic_changes(
+    papers: list[Paper], before: dict[str, tuple], now: dict[str, tuple]
+) -> set[str]:
+    """The keys of the papers whose related lists may have changed since `before`."""
+    changed = {key for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
+    topics = {topic for key in changed for side in (before, now) if key in side for topic in side[key][1]}
+    sharing = {paper.key for paper in papers if not topics.isdisjoint(paper.topic_ids)}
+    return {key for key in changed if key in now} | sharing
+
+
+def _relation_targets(paper: Paper) -> tuple[str, ...]:
+    """The keys the paper names in its relations, of any kind: its related list leaves those out."""
+    return tuple(sorted({key for keys in paper.relation_keys.values() for key in keys}))
 
 
 def _neighbour_lists(

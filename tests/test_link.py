@@ -3,6 +3,7 @@ exactly as a corpus linked from scratch, and refers to no old version of any pap
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
 import re
@@ -221,6 +222,65 @@ def test_same_author_lists_made_again_in_part_equal_those_made_afresh(
         assert "same authors" not in made  # made again in part, not all of them
         assert got == linked(papers, None)
     assert len(papers) < 270
+
+
+def test_related_lists_made_again_in_part_equal_those_made_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, made: list[str]
+) -> None:
+    """The bundled corpus: one paper at a time changes a topic, a tag or its year, names or drops a
+    relation (to a paper of any topic), goes, or comes (a copy under a new key); each time the
+    related lists kept in the cache, made again in part where that is quicker, equal those linking
+    without the cache makes."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    content = tmp_path / "content"
+    config = load_config(content, Report())
+    cache = BuildCache(tmp_path / ".survey-cache")
+    papers = [item.paper for item in load_papers(content, Report(), cache)]
+    topic_ids = sorted({topic for paper in papers for topic in paper.topic_ids})
+    tags = sorted({tag for paper in papers for tag in paper.tags})
+    choose = random.Random(5)
+
+    def linked(papers: list, cache: BuildCache | None) -> dict[str, object]:
+        roots, _ = load_taxonomy(content, Report())
+        for paper in papers:
+            paper.unlink()
+        return links(link_module.link(config, content, roots, papers, cache, workers=1))
+
+    linked(papers, cache)
+    cache.save("", {})
+    in_part = 0
+    for round_number in range(40):
+        made.clear()
+        paper = choose.choice(papers)
+        change = choose.choice(["topic", "tag", "year", "relate", "unrelate", "remove", "add"])
+        if change == "topic":
+            paper.topic_ids = [*paper.topic_ids[1:], choose.choice(topic_ids)]
+        elif change == "tag":
+            paper.tags = [*paper.tags, choose.choice(tags)] if choose.random() < 0.5 else paper.tags[1:]
+        elif change == "year":
+            paper.year += choose.choice([-2, 1])
+        elif change == "relate":
+            showing = [other for other in papers if paper in other.related]  # their lists lose it
+            other = choose.choice(showing or [other for other in papers if other is not paper])
+            paper.relation_keys = {**paper.relation_keys, "compares_with": [other.key]}
+        elif change == "unrelate":
+            paper.relation_keys = {}
+        elif change == "remove":
+            papers = [
+                other for other in papers if other is not paper and paper.key not in str(other.relation_keys)
+            ]
+        else:
+            papers = [
+                *papers,
+                dataclasses.replace(paper, key=f"copy{round_number}-{paper.key}", relation_keys={}),
+            ]
+        cache = BuildCache(tmp_path / ".survey-cache")
+        got = linked(papers, cache)
+        cache.save("", {})
+        in_part += "related" not in made
+        assert got == linked(papers, None), change
+    assert in_part >= 20  # most changes made only some lists again
 
 
 def test_a_paper_added_or_a_failed_edit_links_from_scratch(project: Path, papers: Path) -> None:
