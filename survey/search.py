@@ -111,13 +111,14 @@ class KeptIndex:
     def files(self, corpus: Corpus) -> dict[str, bytes]:
         """The same files as search_files(corpus), from the last build's postings where they apply."""
         last, sources = self.last, _sources(corpus)
+        same_papers = last is not None and [s[0] for s in sources] == [s[0] for s in last.sources]
         changed = last.changed(corpus, sources) if last else None
         if last is None or changed is None or len(changed) * self.REINDEX_SHARE > len(sources):
             self.last = Postings.of(corpus, sources)
             self.updated = True
         else:
             last.update(changed, sources)
-            self.updated = bool(changed)
+            self.updated = bool(changed) or not same_papers
         return self.last.files(corpus)
 
 
@@ -168,14 +169,65 @@ class Postings:
         return _script("postings", number, {term: self.postings[term] for term in terms})
 
     def changed(self, corpus: Corpus, sources: list[Source]) -> list[int] | None:
-        """The places of the papers indexed differently now, or None if the papers or topics are
-        not the same ones in the same order (then every place may have moved)."""
-        same_topics = self.topics == {t.id: t.title for t in corpus.topics}
-        if not same_topics or [s[0] for s in sources] != [s[0] for s in self.sources]:
+        """The places of the papers indexed differently now (papers that came among them), or None
+        if the topics are not the same ones (every paper's topic words may differ) or many papers
+        came or went. When some came or went, the postings are first moved to the papers' new
+        places (renumber)."""
+        if self.topics != {t.id: t.title for t in corpus.topics}:
+            return None
+        keys = [source[0] for source in sources]
+        if keys != [source[0] for source in self.sources] and not self.renumber(keys):
             return None
         return [
             index for index, (new, old) in enumerate(zip(sources, self.sources, strict=True)) if new != old
         ]
+
+    def renumber(self, keys: list[str]) -> bool:
+        """Move every posting to its paper's place among `keys`, the papers' keys now, and encode
+        the shards that changed; the papers that went lose their postings, those that came have
+        none yet (update indexes them). False, and nothing moved, when more than a tenth of the
+        papers came or went.
+
+        A paper's place is its rank by key, so a paper added moves every later one by a place:
+        each posting list is rewritten from the first place that moved (about 0.1 s at 10,000
+        papers), where indexing every paper again took 0.4 s.
+        """
+        old_keys = [source[0] for source in self.sources]
+        place = {key: index for index, key in enumerate(keys)}
+        moved_to = [place.get(key) for key in old_keys]  # None: the paper went
+        came = len(keys) - (len(moved_to) - moved_to.count(None))
+        if (came + moved_to.count(None)) * KeptIndex.REINDEX_SHARE > len(keys):
+            return False
+        first = next(
+            (index for index, (old, new) in enumerate(zip(old_keys, keys, strict=False)) if old != new),
+            min(len(old_keys), len(keys)),
+        )
+        touched: set[int] = set()
+        term_left = False
+        for term in list(self.postings):
+            flat = self.postings[term]
+            at = _pair_at(flat, first)
+            if at == len(flat):
+                continue  # every paper it lists kept its place
+            tail = [
+                value
+                for index, weight in zip(flat[at::2], flat[at + 1 :: 2], strict=True)
+                if (new := moved_to[index]) is not None
+                for value in (new, weight)
+            ]
+            flat[at:] = tail
+            touched.add(shard_of(term))
+            if not flat:
+                del self.postings[term]
+                self.shard_terms[shard_of(term)].discard(term)
+                term_left = True
+        sources: list[Source] = [(key, "", ()) for key in keys]  # indexed with no terms, so far
+        for source, new in zip(self.sources, moved_to, strict=True):
+            if new is not None:
+                sources[new] = source
+        self._encode_again(touched, term_left)
+        self.sources = sources
+        return True
 
     def update(self, changed: list[int], sources: list[Source]) -> None:
         """Index the changed papers again, and re-encode only the shards whose terms they touched."""
@@ -188,7 +240,10 @@ class Postings:
                     term_list_changed |= self._set(term, index, after.get(term))
                     touched.add(shard_of(term))
         self.sources = sources
-        for number in touched:
+        self._encode_again(touched, term_list_changed)
+
+    def _encode_again(self, shards: set[int], term_list_changed: bool) -> None:
+        for number in shards:
             if self.shard_terms[number]:
                 self.shards[number] = self.encoded(number)
             else:  # its last term left
