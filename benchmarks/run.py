@@ -7,11 +7,13 @@ For each N: a deterministic synthetic corpus (benchmarks/generate.py), then
   no change     the same build again, with the cache
   one edit      one paper's title changed, with the cache
   serve edit    the same edit under `survey serve`: until the served page shows it
+  paper added   a new paper file, placed mid-corpus by its key, with the cache; then under serve
+  templates     a comment added to topic.html, to paper.html, to base.html (every page)
   hugo          the same papers as a Hugo site (benchmarks/hugo_site.py), if `hugo` is installed
 each with wall time, CPU time (user and system, all processes; the system part, mostly the file
 system's work, also on its own) and peak memory (all processes of the run together, sampled every
-50 ms from /proc). With --repeat K each is run K times and the
-median is shown (the peak is the largest). What a run leaves (a site, a cache, the previous corpus)
+50 ms from /proc). With --repeat K each is run K times and the median is shown (the peak is the
+largest). What a run leaves (a site, a cache, the previous corpus)
 is moved aside and deleted only after the last run, so that no timed build shares the disk with the
 deletion of 500 MB. Prints a Markdown table, and before and after it how long
 a fixed loop of Python took: this machine's speed drifts, so compare runs made at the same speed.
@@ -27,9 +29,12 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(os.environ.get("SURVEY_BENCH_DIR", "/tmp/survey-bench"))
@@ -101,9 +106,38 @@ def _summary(runs: list[tuple[float, float, float, float]]) -> tuple[float, floa
     return statistics.median(seconds), max(peaks), statistics.median(cpus), statistics.median(systems)
 
 
-def served_edits(project: Path, times: int) -> tuple[float, float, float, float]:
-    """Median seconds from writing a paper file to `survey serve` serving its page with the edit
-    (the watcher's wait included), the server's peak memory, and the median CPU of one edit."""
+def edit_title(project: Path, marker: str) -> str:
+    """Put `marker` before the title of one paper; the path of its page."""
+    paper = project / "content/papers/p000001.yaml"
+    paper.write_text(paper.read_text().replace("title: ", f"title: {marker} ", 1))
+    return "papers/p000001/index.html"
+
+
+def add_paper(project: Path, marker: str) -> str:
+    """A new paper file, with `marker` in its title; the path of its page. Its key puts it in the
+    middle of the corpus, as most new keys are (every later paper moves a place in the search index);
+    one of its authors has papers already, the other is new."""
+    key = f"p005000-added-{marker.lower()}"
+    like = yaml.safe_load((project / "content/papers/p000002.yaml").read_text(encoding="utf-8"))
+    paper = {
+        "title": f"{marker} A new look at reward hacking",
+        "authors": [like["authors"][0], f"Newcomer Q. {marker}"],
+        "year": 2025,
+        "topics": like["topics"],
+        "tags": like.get("tags", []),
+        "summary": "This paper is added while the site is built again. It is timed, not read.",
+        "added": "2026-11-01",
+    }
+    (project / f"content/papers/{key}.yaml").write_text(yaml.safe_dump(paper), encoding="utf-8")
+    return f"papers/{key}/index.html"
+
+
+def served_edits(
+    project: Path, times: int, change: Callable[[Path, str], str]
+) -> tuple[float, float, float, float]:
+    """Median seconds from a `change` to the corpus (an edit, a paper added) to `survey serve`
+    serving the page that shows it (the watcher's wait included), the server's peak memory, and the
+    median CPU of one change."""
     command = [sys.executable, "-m", "survey", "serve", "--port", "0", "--output", "site"]
     quiet = {"stdout": subprocess.PIPE, "stderr": subprocess.DEVNULL, "text": True}
     server = subprocess.Popen(command, cwd=project, env=TIMED_ENVIRONMENT, **quiet)
@@ -113,14 +147,13 @@ def served_edits(project: Path, times: int) -> tuple[float, float, float, float]
             line = server.stdout.readline() if server.stdout else ""
             if not line:
                 raise SystemExit("survey serve did not start")
-        page = line.split(" at ")[1].split()[0] + "papers/p000001/index.html"
-        paper = project / "content/papers/p000001.yaml"
+        site = line.split(" at ")[1].split()[0]
         runs = []
         for number in range(times):
             time.sleep(3)  # after serving the page, the builder saves its cache: an edit a few seconds on
-            marker = f"Served{number}x"
+            marker = f"Served{number}x{change.__name__[:3]}"
             cpu_before, peak = tree_cpu(server.pid), 0
-            paper.write_text(paper.read_text().replace("title: ", f"title: {marker} ", 1))
+            page = site + change(project, marker)
             started = time.perf_counter()
             while marker not in _fetch(page):
                 peak = max(peak, tree_memory(server.pid))
@@ -134,8 +167,12 @@ def served_edits(project: Path, times: int) -> tuple[float, float, float, float]
 
 
 def _fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return response.read().decode()
+    """The page, or "" while it is not there yet."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode()
+    except urllib.error.HTTPError:
+        return ""
 
 
 def tree_cpu(pid: int) -> tuple[float, float]:
@@ -207,8 +244,12 @@ def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float, float]
         pass
 
     def edit_a_title() -> None:
-        paper = project / "content/papers/p000001.yaml"
-        paper.write_text(paper.read_text().replace("title: ", "title: Edited ", 1))
+        edit_title(project, "Edited")
+
+    added = itertools.count()
+
+    def add_a_paper() -> None:
+        add_paper(project, f"Added{next(added)}")
 
     def no_site_no_cache() -> None:
         no_site()
@@ -228,7 +269,9 @@ def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float, float]
     rows.append(("first build, with the cache", *repeated(times, no_site_no_cache, survey, project)))
     rows.append(("no-change rebuild", *repeated(times, nothing, survey, project)))
     rows.append(("one-paper edit", *repeated(times, edit_a_title, survey, project)))
-    rows.append(("one-paper edit, survey serve", *served_edits(project, times)))
+    rows.append(("one-paper edit, survey serve", *served_edits(project, times, edit_title)))
+    rows.append(("paper added", *repeated(times, add_a_paper, survey, project)))
+    rows.append(("paper added, survey serve", *served_edits(project, times, add_paper)))
     # a page kind's template: only the pages made with it are rendered again (signatures.py)
     rows.append(("topic template edit", *repeated(times, edit_a_template("topic.html"), survey, project)))
     rows.append(("paper template edit", *repeated(times, edit_a_template("paper.html"), survey, project)))

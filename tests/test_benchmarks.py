@@ -20,12 +20,14 @@ def test_benchmark_at_1000_papers_builds_and_reports(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     rows = [line.split("|")[1:7] for line in result.stdout.splitlines() if line.startswith("| 1,000 |")]
-    assert [row[1].strip() for row in rows][:8] == [
+    assert [row[1].strip() for row in rows][:10] == [
         "cold build",
         "first build, with the cache",
         "no-change rebuild",
         "one-paper edit",
         "one-paper edit, survey serve",
+        "paper added",
+        "paper added, survey serve",
         "topic template edit",
         "paper template edit",
         "layout template edit",
@@ -34,9 +36,11 @@ def test_benchmark_at_1000_papers_builds_and_reports(tmp_path: Path) -> None:
     assert all(0 <= float(row[5]) <= float(row[4]) for row in rows)  # the system part of the CPU time
     assert "median of 2 run(s)" in result.stdout
     site = tmp_path / "n1000/site"
-    assert len(list((site / "papers").glob("p*/index.html"))) == 1000
+    assert len(list((site / "papers").glob("p*/index.html"))) == 1000 + 4  # four papers added
     page = (site / "papers/p000001/index.html").read_text()
-    assert "<h1>Served1x Served0x Edited Edited " in page  # two edits built, two served
+    assert "<h1>Served1xedi Served0xedi Edited Edited " in page  # two edits built, two served
+    for added in ("Added0", "Added1", "Served0xadd", "Served1xadd"):  # two added and built, two served
+        assert added in (site / f"papers/p005000-added-{added.lower()}/index.html").read_text()
     assert page.count("<!-- edited -->") == 4  # the paper template and the layout, edited twice each
     assert (site / "topics/outer-alignment/index.html").read_text().count("<!-- edited -->") == 4
     assert not (tmp_path / "trash").exists()  # what runs left was moved aside, then deleted at the end
