@@ -131,6 +131,14 @@ class PageSigner:
         # the whole topic tree's counts, beside every topic page (the other pages show none: a paper
         # added or removed then changes only the pages that show it, not all 32,000 at 10,000)
         self.topic_counts = ",".join(str(len(topic.all_papers)) for topic in corpus.topics)
+        self.addresses: dict[int, str] = {}  # _author_addresses, by id of the paper
+
+    def _author_addresses(self, paper: Paper) -> str:
+        """The addresses of the paper's authors' pages, made once per paper."""
+        found = self.addresses.get(id(paper))
+        if found is None:
+            found = self.addresses[id(paper)] = ",".join([author.slug for author in paper.authors])
+        return found
 
     def template(self, name: str) -> str:
         """What markup made with template `name` is made from besides papers, or "" without the
@@ -158,9 +166,13 @@ class PageSigner:
             paper: Paper = context["paper"]
             involved = [paper, *(r.paper for r in paper.relations), *paper.same_authors, *paper.related]
             relations = ",".join(f"{r.label}>{r.paper.key}" for r in paper.relations)
-            body = f"{relations}|{self.references[paper.key]}"
+            # the addresses it links: a namesake added elsewhere can move an author's page to "-2"
+            venue = paper.venue_ref.slug if paper.venue_ref else ""
+            body = f"{relations}|{self.references[paper.key]}|{self._author_addresses(paper)}|{venue}"
         elif template == "author.html":
-            involved, body = context["author"].papers, context["author"].name
+            author: Author = context["author"]
+            coauthors = "|".join([self._author_addresses(p) for p in author.papers])  # it links them
+            involved, body = author.papers, f"{author.name}|{coauthors}"
         elif template == "year.html":
             involved, body = context["year"].papers, str(context["year"].year)
         elif template == "venue.html":

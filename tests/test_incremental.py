@@ -139,6 +139,24 @@ def test_random_edits_build_as_a_cold_build_would(
         assert_equals_cold(tmp_path, built, f"step {step}: {what}")
 
 
+@pytest.mark.parametrize("resident", [None, Resident()], ids=["new process", "resident builder"])
+def test_a_namesake_that_takes_a_page_address_moves_the_links_to_it(
+    maintainer: Path, resident: Resident | None
+) -> None:
+    """A new author whose name differs only by accents from one already there (Jorg Muller, Jörg
+    Müller), or a venue only by case (ARXIV, arXiv), comes first in order and takes the plain
+    address; the one already there moves to `-2`, and every page linking to it follows."""
+    incremental(maintainer, resident)
+    (maintainer / "content/papers/zz2024namesake.yaml").write_text(
+        "title: A Namesake's Paper\nauthors: [Jorg Muller]\nyear: 2024\nvenue: ARXIV 2024\n"
+        "topics: [sl]\nsummary: It shares a name but for its accents. That is all it is for.\n"
+    )
+    built, _ = incremental(maintainer, resident)
+    assert_equals_cold(maintainer, built)
+    page = built["papers/muller2021bias/index.html"].decode()
+    assert 'href="../../authors/jorg-muller-2/index.html">Jörg Müller</a>' in page
+
+
 def test_no_change_rebuild_writes_nothing_and_uses_the_cache(maintainer: Path) -> None:
     incremental(maintainer)
     _, out = incremental(maintainer)
