@@ -71,8 +71,9 @@ def link(
     corpus = Corpus(config, content_dir, roots, list(walk(roots)), sorted(papers, key=lambda p: p.key))
     ranked = _rank_newest_first(corpus.papers)
     _link_topics(corpus)
-    corpus.authors = _link_authors(ranked)
-    corpus.venues = _link_venues(corpus.papers)
+    corpus.authors, crowded_authors = _link_authors(ranked)
+    corpus.venues, crowded_venues = _link_venues(corpus.papers)
+    corpus.shared_addresses = digest("\n".join([*crowded_authors, *crowded_venues]).encode())
     corpus.years = _link_years(corpus.papers)
     _link_relations(corpus.papers)
     _link_neighbours(corpus, cache, workers)
@@ -251,7 +252,9 @@ def _link_topics(corpus: Corpus) -> None:
         before.next, after.previous = after, before
 
 
-def _link_authors(ranked: list[Paper]) -> list[Author]:
+def _link_authors(ranked: list[Paper]) -> tuple[list[Author], list[str]]:
+    """The authors, with their papers newest first and their page addresses, and "name>address" of
+    each author whose address a namesake shares (slugs alike: the first in order gets it plain)."""
     by_name: dict[str, Author] = {}
     for paper in ranked:  # newest first, so each author's papers come out newest first
         for name in paper.author_names:
@@ -268,7 +271,8 @@ def _link_authors(ranked: list[Paper]) -> list[Author]:
         slug = slugs[author.name]
         taken[slug] += 1
         author.slug = slug if taken[slug] == 1 else f"{slug}-{taken[slug]}"
-    return authors
+    crowded = [f"{a.name}>{a.slug}" for a in authors if taken[slugs[a.name]] > 1]
+    return authors, crowded
 
 
 def venue_name(venue: str) -> str:
@@ -276,7 +280,7 @@ def venue_name(venue: str) -> str:
     return _VENUE_YEAR.sub("", venue).strip() or venue
 
 
-def _link_venues(papers: list[Paper]) -> list[Venue]:
+def _link_venues(papers: list[Paper]) -> tuple[list[Venue], list[str]]:
     groups: dict[str, list[Paper]] = defaultdict(list)
     for paper in papers:
         if paper.venue:
@@ -286,12 +290,14 @@ def _link_venues(papers: list[Paper]) -> list[Venue]:
         key=lambda v: (v.name.lower(), v.name),
     )
     taken: Counter[str] = Counter()
+    plain = {}
     for venue in venues:  # names that differ only in case or punctuation get pages of their own
+        plain[venue.name] = venue.slug
         taken[venue.slug] += 1
         venue.slug = venue.slug if taken[venue.slug] == 1 else f"{venue.slug}-{taken[venue.slug]}"
         for paper in venue.papers:
             paper.venue_ref = venue
-    return venues
+    return venues, [f"{v.name}>{v.slug}" for v in venues if taken[plain[v.name]] > 1]
 
 
 def _link_years(papers: list[Paper]) -> list[Year]:

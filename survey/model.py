@@ -253,6 +253,8 @@ class Corpus:
     years: list[Year] = field(default_factory=list)
     neighbours_shape: str = ""  # what its same-author and related lists depend on, hashed (link.py)
     neighbours_keys: tuple[str, ...] = ()  # the cache keys of those lists
+    # the authors and venues whose page addresses a namesake shares (one of them gets "-2"), hashed
+    shared_addresses: str = ""
 
     @cached_property
     def topic_by_id(self) -> dict[str, Topic]:

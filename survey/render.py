@@ -470,10 +470,11 @@ def narrowed(
     whole = Scope.whole(corpus), Rendered()
     if last is None or now is None or not output.intact:
         return whole
-    edited = now.edited_since(last)
-    if edited is None or len(edited) > NARROW_LIMIT:
+    found = now.edited_since(last)
+    if found is None or len(found[0]) > NARROW_LIMIT:
         return whole
-    scope = Scope.around(corpus, [corpus.paper_by_key[key] for key in edited])
+    edited, added = found
+    scope = Scope.around(corpus, [corpus.paper_by_key[key] for key in edited], added)
     left = _outputs_outside(corpus, scope)
     known, keys = cache.known("pages"), [f"{output.key}|{paths[0]}" for paths in left]
     if not all(key in known for key in keys) or not all(p in output.existing for ps in left for p in ps):

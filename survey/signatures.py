@@ -197,6 +197,12 @@ class RenderedFrom:
     and what linking reads from it but its title), only the papers whose files changed can change a
     page, and only a page that shows one (Scope.around), provided every other paper's reference is
     the same (a paper's reference is on its own page only). `edited_since` tells those papers.
+
+    When papers were only added (no other paper's file changed, none removed), the links differ,
+    but only where the new papers are: what lists them, every topic page (each shows every topic's
+    count) and the papers whose related lists they may change (Scope.around, `added`); unless a new
+    author or venue shares a page address with one already there (`addresses`), which moves the
+    address of one of them.
     """
 
     output: str  # the output folder's key
@@ -204,6 +210,7 @@ class RenderedFrom:
     topics: str  # the topic tree with its introductions, hashed
     links: str  # every paper's key and what linking reads from it but its title, hashed
     papers: dict[str, tuple[str, str]]  # key -> (content token, its formatted reference hashed)
+    addresses: str  # Corpus.shared_addresses
 
     @classmethod
     def of(
@@ -216,24 +223,31 @@ class RenderedFrom:
             for paper in corpus.papers
         }  # the alpha form holds the plain one
         topics = digest(repr(topic_shapes(corpus.topics)).encode())
-        return cls(output, shell, topics, digest(shapes.encode()), papers)
+        return cls(output, shell, topics, digest(shapes.encode()), papers, corpus.shared_addresses)
 
-    def edited_since(self, last: RenderedFrom) -> list[str] | None:
-        """The keys of the papers whose files changed since `last`, or None when anything else that
-        pages show may have changed too."""
-        besides_papers = (self.output, self.shell, self.topics, self.links)
-        if besides_papers != (last.output, last.shell, last.topics, last.links):
+    def edited_since(self, last: RenderedFrom) -> tuple[list[str], bool] | None:
+        """The keys of the papers whose files changed or that came since `last`, and whether any
+        came; or None when anything else that pages show may have changed too."""
+        besides_papers = (self.output, self.shell, self.topics, self.addresses)
+        if besides_papers != (last.output, last.shell, last.topics, last.addresses):
             return None
-        if self.papers.keys() != last.papers.keys():
+        added = self.papers.keys() - last.papers.keys()
+        if len(added) != len(self.papers) - len(last.papers):  # a paper went
+            return None
+        if not added and self.links != last.links:
             return None
         edited = []
         for key, (token, reference) in self.papers.items():
-            before = last.papers[key]
-            if before[0] != token:
+            before = last.papers.get(key)
+            if before is None:
+                edited.append(key)
+            elif before[0] != token:
+                if added:  # added and edited at once: what linking reads may differ anywhere
+                    return None
                 edited.append(key)
             elif before[1] != reference:
                 return None
-        return edited
+        return edited, bool(added)
 
 
 @dataclass
@@ -262,17 +276,28 @@ class Scope:
         return cls(c.topics, c.papers, c.authors, c.years, c.venues, c.papers, c.topics)
 
     @classmethod
-    def around(cls, corpus: Corpus, edited: list[Paper]) -> Scope:
+    def around(cls, corpus: Corpus, edited: list[Paper], added: bool = False) -> Scope:
         """Whatever shows an edited paper: its own page, the pages of the papers that list it as a
         relation, by the same authors or as related, and its topics' (and theirs above), authors',
-        year's and venue's pages; its own and its topics' citation files."""
+        year's and venue's pages; its own and its topics' citation files.
+
+        For papers `added`, also every topic page (each shows every topic's count of papers) and
+        the pages of the papers sharing a topic with one: a new paper can enter a topic's newest
+        few, which related lists draw from (link._related_lists), and push another out of them.
+        A same-author list changes only by taking a new paper in, so it shows it.
+        """
         ids = {id(paper) for paper in edited}
         shown = set(ids)
         shown.update(id(relation.paper) for paper in edited for relation in paper.relations)
+        new_topics = {topic_id for paper in edited for topic_id in paper.topic_ids} if added else set()
         for paper in corpus.papers:
-            if not ids.isdisjoint(map(id, paper.same_authors)) or not ids.isdisjoint(map(id, paper.related)):
+            listed = not ids.isdisjoint(map(id, [*paper.same_authors, *paper.related]))
+            if listed or (new_topics and not new_topics.isdisjoint(paper.topic_ids)):
                 shown.add(id(paper))
         topics = {topic_id for paper in edited for topic_id in paper.facet_topics}  # and those above
+        cited_topics = [t for t in corpus.topics if t.id in topics]
+        if added:
+            topics = {topic.id for topic in corpus.topics}
         authors = {id(author) for paper in edited for author in paper.authors}
         venues = {id(paper.venue_ref) for paper in edited}
         years = {paper.year for paper in edited}
@@ -283,6 +308,6 @@ class Scope:
             years=[y for y in corpus.years if y.year in years],
             venues=[v for v in corpus.venues if id(v) in venues],
             cited_papers=[p for p in corpus.papers if id(p) in ids],
-            cited_topics=[t for t in corpus.topics if t.id in topics],
+            cited_topics=cited_topics,
             everything=False,
         )

@@ -223,6 +223,37 @@ def test_a_new_process_looks_only_at_the_pages_around_papers_edited_since(
     assert scopes[-1] is True
 
 
+def test_papers_only_added_are_looked_at_with_what_shows_them(maintainer: Path, scopes: list[bool]) -> None:
+    """Papers added, and nothing else changed, narrow a build to what shows them, every topic page
+    and the papers sharing a topic with them; added with an edit, or with a paper removed, or with
+    a namesake taking an author's address, every page is looked at again."""
+    papers = maintainer / "content/papers"
+
+    def add(key: str, authors: str = "Ada Lovelace, New Person", topics: str = "sl") -> None:
+        (papers / f"{key}.yaml").write_text(
+            f"title: Paper {key}\nauthors: [{authors}]\nyear: 2024\ntopics: [{topics}]\n"
+            "summary: New here. It is on few pages.\n"
+        )
+
+    rafailov = papers / "rafailov2023direct.yaml"
+    steps = [
+        (lambda: None, True),  # the first build
+        (lambda: add("new2024one"), False),
+        (lambda: (add("new2024two", "Grace Hopper", "rl"), add("aaa2024three", "Long Ouyang")), False),
+        (lambda: (add("new2024four", "Emmy Noether"), edit(rafailov, "year: 2023", "year: 2022")), True),
+        (lambda: (papers / "new2024one.yaml").unlink(), True),  # removed
+        (lambda: add("new2024five", "Jorg Muller"), True),  # takes the address of Jörg Müller's page
+        (lambda: add("new2024six", "Jorg Muller, Alan Kay"), False),  # a namesake already there
+        # the same authors and year as an earlier paper: its reference's label gains an "a"
+        (lambda: add("new2024seven", "Jorg Muller, Alan Kay"), True),
+    ]
+    for number, (change, everything) in enumerate(steps):
+        change()
+        built, _ = incremental(maintainer)
+        assert_equals_cold(maintainer, built, f"step {number}")
+        assert scopes[-1] is everything, f"step {number}"
+
+
 @pytest.fixture
 def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths of the pages rendered in this process, in order (cleared by the test as it goes)."""

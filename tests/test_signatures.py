@@ -1,13 +1,20 @@
-"""Which templates a template uses (signatures.template_uses): a page's signature holds them all."""
+"""Which templates a template uses (signatures.template_uses): a page's signature holds them all;
+and which pages a build looks at around papers added (signatures.Scope)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import jinja2
 import pytest
+from conftest import ROOT
 
-from survey.signatures import template_hashes, template_uses
+from survey.diagnostics import Report
+from survey.model import Corpus
+from survey.pipeline import load
+from survey.signatures import Scope, template_hashes, template_uses
 
 CALLS = {"shared_partial": None, "remembered_items": "macros/items.html"}
 
@@ -75,3 +82,42 @@ def test_a_template_whose_uses_cannot_be_told_uses_every_template(tmp_path: Path
     assert changed_by(tmp_path, "macros__tree.html", tree, site) == {
         "macros/tree.html", "paper.html", "stats.html", "topic.html",
     }  # fmt: skip
+
+
+def test_a_paper_added_is_looked_at_with_every_page_its_arrival_changes(tmp_path: Path) -> None:
+    """Scope.around(added=True) holds every paper whose same-author or related list an added paper
+    changes, including those whose related list does not show it: a new paper enters a topic's
+    newest few, which related lists draw from, and pushes an older one out of them (1,200 papers,
+    so topics hold more than the few)."""
+    content = tmp_path / "content"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks/generate.py"), "1200", str(content)], check=True)
+
+    def lists(corpus: Corpus) -> dict[str, tuple[list[str], list[str]]]:
+        return {p.key: ([o.key for o in p.same_authors], [o.key for o in p.related]) for p in corpus.papers}
+
+    before = loaded(content)
+    pushed_out = 0
+    for number, topic in enumerate(sorted({t for p in before.papers for t in p.topic_ids})[:6]):
+        newest = max(before.papers, key=lambda p: (p.year, p.key) if topic in p.topic_ids else (0, ""))
+        new = content / "papers" / f"zz-new-{number}.yaml"
+        new.write_text(
+            f"title: A newer paper number {number}\nauthors: [{newest.author_names[0]}, Someone New]\n"
+            f"year: 2026\ntopics: [{topic}]\nsummary: It arrives last. It is the newest of its topic.\n"
+        )
+        after = loaded(content)
+        new.unlink()
+        added = after.paper_by_key[new.stem]
+        scope = {p.key for p in Scope.around(after, [added], added=True).papers}
+        old, now = lists(before), lists(after)
+        changed = {key for key in old if old[key] != now[key]}
+        assert changed <= scope, f"{topic}: lists changed outside the scope: {sorted(changed - scope)}"
+        pushed_out += sum(added.key not in now[key][1] + now[key][0] for key in changed)
+        assert {t.id for t in Scope.around(after, [added], added=True).topics} == {t.id for t in after.topics}
+    assert pushed_out  # the case the topics' papers are there for did happen
+
+
+def loaded(content: Path) -> Corpus:
+    report = Report()
+    corpus = load(content, report)
+    assert corpus is not None and report.ok, report.lines()
+    return corpus
