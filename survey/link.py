@@ -9,6 +9,7 @@ reads but titles, the last build's corpus is kept and the edited papers take the
 
 from __future__ import annotations
 
+import functools
 import heapq
 import re
 from collections import Counter, defaultdict
@@ -112,22 +113,11 @@ def _same_author_lists(corpus: Corpus, cache: BuildCache | None, workers: int) -
     again: those of the changed papers and of every paper sharing an author with one of them,
     before or after the change; every other paper's co-authors' papers are the same as then.
     """
-    papers = corpus.papers
-    made_from = {p.key: (p.year, tuple(p.author_names)) for p in papers}
-    shape = digest("\n".join(f"{key}|{value}" for key, value in made_from.items()).encode())
-    stored = cache.get("links", SAME_AUTHORS_KEY) if cache else None
-    if stored is not None and stored[0] == shape:
-        return shape, stored[2]
-    affected = _affected_by_author_changes(corpus, stored[1], made_from) if stored else None
-    if affected is None or len(affected) * REMADE_SHARE > len(papers):  # every core makes them all
-        lists = _neighbour_lists(papers, _same_author_keys, workers)
-    else:
-        lists = {key: found for key, found in stored[2].items() if key in made_from and key not in affected}
-        by_key = corpus.paper_by_key
-        lists.update((key, _same_author_keys(by_key[key])) for key in affected)
-    if cache:
-        cache.put("links", SAME_AUTHORS_KEY, (shape, made_from, lists))
-    return shape, lists
+    made_from = {p.key: (p.year, tuple(p.author_names)) for p in corpus.papers}
+    affected = functools.partial(_affected_by_author_changes, corpus)
+    return _kept_lists(
+        corpus, cache, workers, SAME_AUTHORS_KEY, made_from, lambda: _same_author_keys, affected
+    )
 
 
 def _affected_by_author_changes(corpus: Corpus, before: dict[str, tuple], now: dict[str, tuple]) -> set[str]:
@@ -156,20 +146,41 @@ def _related_lists(corpus: Corpus, cache: BuildCache | None, workers: int) -> tu
     """
     papers = corpus.papers
     made_from = {p.key: (p.year, tuple(p.topic_ids), tuple(p.tags), _relation_targets(p)) for p in papers}
+    affected = functools.partial(_affected_by_topic_changes, papers)
+    finder = functools.partial(_related_finder, papers)  # its windows are made only if a list is
+    return _kept_lists(corpus, cache, workers, RELATED_KEY, made_from, finder, affected)
+
+
+def _kept_lists(
+    corpus: Corpus,
+    cache: BuildCache | None,
+    workers: int,
+    name: str,
+    made_from: dict[str, tuple],
+    finder: Callable[[], Callable[[Paper], list[str]]],
+    affected_by: Callable[[dict[str, tuple], dict[str, tuple]], set[str]],
+) -> tuple[str, dict]:
+    """The hash of `made_from` (what each paper's list is made from, by key) and each paper's list.
+
+    The lists are kept in the cache under `name` with what they were made from. When that changed,
+    the lists `affected_by(before, now)` are made again by `finder()` and the others kept; when more
+    than a quarter may differ, every core makes them all.
+    """
+    papers = corpus.papers
     shape = digest("\n".join(f"{key}|{value}" for key, value in made_from.items()).encode())
-    stored = cache.get("links", RELATED_KEY) if cache else None
+    stored = cache.get("links", name) if cache else None
     if stored is not None and stored[0] == shape:
         return shape, stored[2]
-    affected = _affected_by_topic_changes(papers, stored[1], made_from) if stored else None
-    find = _related_finder(papers)
-    if affected is None or len(affected) * REMADE_SHARE > len(papers):  # every core makes them all
+    affected = affected_by(stored[1], made_from) if stored else None
+    find = finder()
+    if affected is None or len(affected) * REMADE_SHARE > len(papers):
         lists = _neighbour_lists(papers, find, workers)
     else:
         lists = {key: found for key, found in stored[2].items() if key in made_from and key not in affected}
         by_key = corpus.paper_by_key
         lists.update((key, find(by_key[key])) for key in affected)
     if cache:
-        cache.put("links", RELATED_KEY, (shape, made_from, lists))
+        cache.put("links", name, (shape, made_from, lists))
     return shape, lists
 
 

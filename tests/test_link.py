@@ -184,24 +184,37 @@ def test_an_author_change_makes_only_the_same_author_lists_again(
     assert links(relinked) == links(loaded(project))
 
 
+@dataclasses.dataclass
+class Bundled:
+    """The bundled corpus's papers, parsed with `first_cache`, and linking them as a build does."""
+
+    content: Path
+    papers: list
+    first_cache: BuildCache
+
+    def linked(self, papers: list, cache: BuildCache | None) -> dict[str, object]:
+        roots, _ = load_taxonomy(self.content, Report())
+        config = load_config(self.content, Report())
+        return links(link_module.link(config, self.content, roots, papers, cache, workers=1))
+
+
+@pytest.fixture
+def bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Bundled:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    cache = BuildCache(tmp_path / ".survey-cache")
+    papers = [item.paper for item in load_papers(tmp_path / "content", Report(), cache)]
+    return Bundled(tmp_path / "content", papers, cache)
+
+
 def test_same_author_lists_made_again_in_part_equal_those_made_afresh(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, made: list[str]
+    tmp_path: Path, bundled: Bundled, made: list[str]
 ) -> None:
     """The bundled corpus, with its shared authors: a few papers at a time get an author of another
     paper, lose one, or change year (a fixed random sequence), or go; each time the lists kept in
     the cache, made again in part, equal those linking without the cache makes."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    monkeypatch.chdir(tmp_path)
-    content = tmp_path / "content"
-    config = load_config(content, Report())
-    cache = BuildCache(tmp_path / ".survey-cache")
-    papers = [item.paper for item in load_papers(content, Report(), cache)]
+    papers, linked, cache = bundled.papers, bundled.linked, bundled.first_cache
     choose = random.Random(11)
-
-    def linked(papers: list, cache: BuildCache | None) -> dict[str, object]:
-        roots, _ = load_taxonomy(content, Report())
-        return links(link_module.link(config, content, roots, papers, cache, workers=1))
-
     linked(papers, cache)
     cache.save("", {})
     for _ in range(6):
@@ -225,28 +238,16 @@ def test_same_author_lists_made_again_in_part_equal_those_made_afresh(
 
 
 def test_related_lists_made_again_in_part_equal_those_made_afresh(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, made: list[str]
+    tmp_path: Path, bundled: Bundled, made: list[str]
 ) -> None:
     """The bundled corpus: one paper at a time changes a topic, a tag or its year, names or drops a
     relation (to a paper of any topic), goes, or comes (a copy under a new key); each time the
     related lists kept in the cache, made again in part where that is quicker, equal those linking
     without the cache makes."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    monkeypatch.chdir(tmp_path)
-    content = tmp_path / "content"
-    config = load_config(content, Report())
-    cache = BuildCache(tmp_path / ".survey-cache")
-    papers = [item.paper for item in load_papers(content, Report(), cache)]
+    papers, linked, cache = bundled.papers, bundled.linked, bundled.first_cache
     topic_ids = sorted({topic for paper in papers for topic in paper.topic_ids})
     tags = sorted({tag for paper in papers for tag in paper.tags})
     choose = random.Random(5)
-
-    def linked(papers: list, cache: BuildCache | None) -> dict[str, object]:
-        roots, _ = load_taxonomy(content, Report())
-        for paper in papers:
-            paper.unlink()
-        return links(link_module.link(config, content, roots, papers, cache, workers=1))
-
     linked(papers, cache)
     cache.save("", {})
     in_part = 0
