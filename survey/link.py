@@ -114,19 +114,14 @@ def _same_author_lists(corpus: Corpus, cache: BuildCache | None, workers: int) -
     before or after the change; every other paper's co-authors' papers are the same as then.
     """
     made_from = {p.key: (p.year, tuple(p.author_names)) for p in corpus.papers}
-    affected = functools.partial(_affected_by_author_changes, corpus)
+
+    def sharing(names: set[str]) -> set[str]:
+        authors = {author.name: author for author in corpus.authors}
+        return {paper.key for name in names if name in authors for paper in authors[name].papers}
+
     return _kept_lists(
-        corpus, cache, workers, SAME_AUTHORS_KEY, made_from, lambda: _same_author_keys, affected
+        corpus, cache, workers, SAME_AUTHORS_KEY, made_from, lambda: _same_author_keys, sharing
     )
-
-
-def _affected_by_author_changes(corpus: Corpus, before: dict[str, tuple], now: dict[str, tuple]) -> set[str]:
-    """The keys of the papers whose same-author lists may have changed since `before`."""
-    changed = {key for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
-    names = {name for key in changed for side in (before, now) if key in side for name in side[key][1]}
-    authors = {author.name: author for author in corpus.authors}
-    sharing = {paper.key for name in names if name in authors for paper in authors[name].papers}
-    return {key for key in changed | sharing if key in now}
 
 
 RELATED_KEY = "related"  # the cache entry: (hash of what they depend on, that, the lists)
@@ -146,9 +141,12 @@ def _related_lists(corpus: Corpus, cache: BuildCache | None, workers: int) -> tu
     """
     papers = corpus.papers
     made_from = {p.key: (p.year, tuple(p.topic_ids), tuple(p.tags), _relation_targets(p)) for p in papers}
-    affected = functools.partial(_affected_by_topic_changes, papers)
+
+    def sharing(topics: set[str]) -> set[str]:
+        return {paper.key for paper in papers if not topics.isdisjoint(paper.topic_ids)}
+
     finder = functools.partial(_related_finder, papers)  # its windows are made only if a list is
-    return _kept_lists(corpus, cache, workers, RELATED_KEY, made_from, finder, affected)
+    return _kept_lists(corpus, cache, workers, RELATED_KEY, made_from, finder, sharing)
 
 
 def _kept_lists(
@@ -158,20 +156,21 @@ def _kept_lists(
     name: str,
     made_from: dict[str, tuple],
     finder: Callable[[], Callable[[Paper], list[str]]],
-    affected_by: Callable[[dict[str, tuple], dict[str, tuple]], set[str]],
+    sharing: Callable[[set[str]], set[str]],
 ) -> tuple[str, dict]:
     """The hash of `made_from` (what each paper's list is made from, by key) and each paper's list.
 
-    The lists are kept in the cache under `name` with what they were made from. When that changed,
-    the lists `affected_by(before, now)` are made again by `finder()` and the others kept; when more
-    than a quarter may differ, every core makes them all.
+    The lists are kept in the cache under `name` with what they were made from, whose second item
+    holds the names a list is drawn by (authors, topics). When that changed, the lists of the
+    changed papers and of the papers `sharing` a name with one, before or after, are made again
+    by `finder()` and the others kept; when more than a quarter may differ, every core makes them all.
     """
     papers = corpus.papers
     shape = digest("\n".join(f"{key}|{value}" for key, value in made_from.items()).encode())
     stored = cache.get("links", name) if cache else None
     if stored is not None and stored[0] == shape:
         return shape, stored[2]
-    affected = affected_by(stored[1], made_from) if stored else None
+    affected = _affected(stored[1], made_from, sharing) if stored else None
     find = finder()
     if affected is None or len(affected) * REMADE_SHARE > len(papers):
         lists = _neighbour_lists(papers, find, workers)
@@ -184,14 +183,13 @@ def _kept_lists(
     return shape, lists
 
 
-def _affected_by_topic_changes(
-    papers: list[Paper], before: dict[str, tuple], now: dict[str, tuple]
+def _affected(
+    before: dict[str, tuple], now: dict[str, tuple], sharing: Callable[[set[str]], set[str]]
 ) -> set[str]:
-    """The keys of the papers whose related lists may have changed since `before`."""
+    """The keys of the papers whose lists may have changed since `before` (see _kept_lists)."""
     changed = {key for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
-    topics = {topic for key in changed for side in (before, now) if key in side for topic in side[key][1]}
-    sharing = {paper.key for paper in papers if not topics.isdisjoint(paper.topic_ids)}
-    return {key for key in changed if key in now} | sharing
+    names = {name for key in changed for side in (before, now) if key in side for name in side[key][1]}
+    return {key for key in changed | sharing(names) if key in now}
 
 
 def _relation_targets(paper: Paper) -> tuple[str, ...]:
@@ -277,13 +275,17 @@ def _link_authors(ranked: list[Paper]) -> tuple[list[Author], list[str]]:
             paper.authors.append(author)
     slugs = {name: slugify(name) for name in by_name}  # each made once: 12,000 names at 10,000 papers
     authors = sorted(by_name.values(), key=lambda a: (slugify(a.family), slugs[a.name], a.name))
+    return authors, _give_addresses(authors, [slugs[author.name] for author in authors])
+
+
+def _give_addresses(named: list[Author] | list[Venue], slugs: list[str]) -> list[str]:
+    """Give each of `named`, in order, its slug: plain for the first to have it, "-2", "-3"... for
+    the namesakes after it. "name>address" of each whose slug a namesake shares."""
     taken: Counter[str] = Counter()
-    for author in authors:
-        slug = slugs[author.name]
+    for item, slug in zip(named, slugs, strict=True):
         taken[slug] += 1
-        author.slug = slug if taken[slug] == 1 else f"{slug}-{taken[slug]}"
-    crowded = [f"{a.name}>{a.slug}" for a in authors if taken[slugs[a.name]] > 1]
-    return authors, crowded
+        item.slug = slug if taken[slug] == 1 else f"{slug}-{taken[slug]}"
+    return [f"{item.name}>{item.slug}" for item, slug in zip(named, slugs, strict=True) if taken[slug] > 1]
 
 
 def venue_name(venue: str) -> str:
@@ -300,15 +302,12 @@ def _link_venues(papers: list[Paper]) -> tuple[list[Venue], list[str]]:
         (Venue(name, slugify(name), _newest(group)) for name, group in groups.items()),
         key=lambda v: (v.name.lower(), v.name),
     )
-    taken: Counter[str] = Counter()
-    plain = {}
-    for venue in venues:  # names that differ only in case or punctuation get pages of their own
-        plain[venue.name] = venue.slug
-        taken[venue.slug] += 1
-        venue.slug = venue.slug if taken[venue.slug] == 1 else f"{venue.slug}-{taken[venue.slug]}"
+    # names that differ only in case or punctuation get pages of their own
+    crowded = _give_addresses(venues, [venue.slug for venue in venues])
+    for venue in venues:
         for paper in venue.papers:
             paper.venue_ref = venue
-    return venues, [f"{v.name}>{v.slug}" for v in venues if taken[plain[v.name]] > 1]
+    return venues, crowded
 
 
 def _link_years(papers: list[Paper]) -> list[Year]:
