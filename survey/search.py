@@ -111,14 +111,15 @@ class KeptIndex:
     def files(self, corpus: Corpus) -> dict[str, bytes]:
         """The same files as search_files(corpus), from the last build's postings where they apply."""
         last, sources = self.last, _sources(corpus)
-        same_papers = last is not None and [s[0] for s in sources] == [s[0] for s in last.sources]
+        indexed = last.sources if last else None
         changed = last.changed(corpus, sources) if last else None
         if last is None or changed is None or len(changed) * self.REINDEX_SHARE > len(sources):
             self.last = Postings.of(corpus, sources)
             self.updated = True
         else:
+            renumbered = last.sources is not indexed  # papers came or went (Postings.renumber)
             last.update(changed, sources)
-            self.updated = bool(changed) or not same_papers
+            self.updated = bool(changed) or renumbered
         return self.last.files(corpus)
 
 
@@ -175,24 +176,23 @@ class Postings:
         places (renumber)."""
         if self.topics != {t.id: t.title for t in corpus.topics}:
             return None
-        keys = [source[0] for source in sources]
-        if keys != [source[0] for source in self.sources] and not self.renumber(keys):
+        keys, old_keys = [source[0] for source in sources], [source[0] for source in self.sources]
+        if keys != old_keys and not self.renumber(old_keys, keys):
             return None
         return [
             index for index, (new, old) in enumerate(zip(sources, self.sources, strict=True)) if new != old
         ]
 
-    def renumber(self, keys: list[str]) -> bool:
-        """Move every posting to its paper's place among `keys`, the papers' keys now, and encode
-        the shards that changed; the papers that went lose their postings, those that came have
-        none yet (update indexes them). False, and nothing moved, when more than a tenth of the
-        papers came or went.
+    def renumber(self, old_keys: list[str], keys: list[str]) -> bool:
+        """Move every posting from its paper's place among `old_keys` (the papers' keys when they
+        were indexed) to its place among `keys` (their keys now), and encode the shards that
+        changed; the papers that went lose their postings, those that came have none yet (update
+        indexes them). False, and nothing moved, when more than a tenth of the papers came or went.
 
         A paper's place is its rank by key, so a paper added moves every later one by a place:
         each posting list is rewritten from the first place that moved (about 0.1 s at 10,000
         papers), where indexing every paper again took 0.4 s.
         """
-        old_keys = [source[0] for source in self.sources]
         place = {key: index for index, key in enumerate(keys)}
         moved_to = [place.get(key) for key in old_keys]  # None: the paper went
         came = len(keys) - (len(moved_to) - moved_to.count(None))
