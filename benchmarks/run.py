@@ -7,7 +7,7 @@ For each N: a deterministic synthetic corpus (benchmarks/generate.py), then
   no change     the same build again, with the cache
   one edit      one paper's title changed, with the cache
   serve edit    the same edit under `survey serve`: until the served page shows it
-  paper added   a new paper file, placed mid-corpus by its key, with the cache; then under serve
+  paper added   a new paper file (its key mid-corpus, dated last), with the cache; then under serve
   templates     a comment added to topic.html, to paper.html, to base.html (every page)
   hugo          the same papers as a Hugo site (benchmarks/hugo_site.py), if `hugo` is installed
 each with wall time, CPU time (user and system, all processes; the system part, mostly the file
@@ -115,8 +115,9 @@ def edit_title(project: Path, marker: str) -> str:
 
 def add_paper(project: Path, marker: str) -> str:
     """A new paper file, with `marker` in its title; the path of its page. Its key puts it in the
-    middle of the corpus, as most new keys are (every later paper moves a place in the search index);
-    one of its authors has papers already, the other is new."""
+    middle of the corpus, as most new keys are; it is dated after every generated paper (those are
+    dated within 2026), as a paper is dated the day it is added (`survey add` does so), which puts
+    it last in the search index. One of its authors has papers already, the other is new."""
     key = f"p005000-added-{marker.lower()}"
     like = yaml.safe_load((project / "content/papers/p000002.yaml").read_text(encoding="utf-8"))
     paper = {
@@ -126,7 +127,7 @@ def add_paper(project: Path, marker: str) -> str:
         "topics": like["topics"],
         "tags": like.get("tags", []),
         "summary": "This paper is added while the site is built again. It is timed, not read.",
-        "added": "2026-11-01",
+        "added": "2026-12-31",
     }
     (project / f"content/papers/{key}.yaml").write_text(yaml.safe_dump(paper), encoding="utf-8")
     return f"papers/{key}/index.html"

@@ -8,7 +8,7 @@ import pytest
 from conftest import edit
 from test_link import loaded
 
-from survey.search import KeptIndex, search_files
+from survey.search import KeptIndex, search_files, shard_of, tokens
 
 
 @pytest.fixture
@@ -47,24 +47,27 @@ def test_a_kept_index_updated_through_edits_equals_a_fresh_one(project: Path, ke
 
 
 def test_papers_that_come_or_go_move_the_postings_of_the_others(project: Path, kept: KeptIndex) -> None:
-    """A paper added or removed moves every later paper by a place: the kept postings are moved
-    (Postings.renumber) rather than made again, and equal a fresh index each time."""
+    """The index numbers papers by the date they were added (the fixture's are dated 2026-01-01 to
+    01-05), then by key: a paper added or removed before others moves each of them by a place,
+    and the kept postings are moved (Postings.renumber) rather than made again, equal to a fresh
+    index each time."""
     papers = project / "content/papers"
     kept.files(loaded(project))
     first = kept.last
 
-    def add(key: str, words: str) -> None:
+    def add(key: str, words: str, added: str = "") -> None:
         (papers / f"{key}.yaml").write_text(
             f"title: A Paper About {words}\nauthors: [Ada Lovelace]\nyear: 2024\ntopics: [sl]\n"
-            f"summary: New words here, {words}. They matter.\n"
+            f"summary: New words here, {words}. They matter.\n" + (f"added: {added}\n" if added else "")
         )
 
     changes = [
-        lambda: add("aaa2024first", "qwertyuiop"),  # before every paper: all move; a word of its own
-        lambda: add("zzz2024last", "reward rankings"),  # after every paper: none moves
-        lambda: add("mmm2024middle", "asdfghjkl"),
-        lambda: (papers / "aaa2024first.yaml").unlink(),  # its own word leaves the index
-        lambda: ((papers / "zzz2024last.yaml").unlink(), add("bbb2024second", "zxcvbnm")),  # one in, one out
+        lambda: add("zzz2024first", "qwertyuiop"),  # undated, so before every paper: all move
+        lambda: add("aaa2024last", "reward rankings", "2026-11-27"),  # the newest: none moves
+        lambda: add("mmm2024middle", "asdfghjkl", "2026-01-03"),  # dated like a paper before its key
+        lambda: (papers / "zzz2024first.yaml").unlink(),  # its own word leaves the index
+        lambda: ((papers / "aaa2024last.yaml").unlink(), add("bbb2024second", "zxcvbnm", "2026-01-02")),
+        lambda: edit(papers / "mmm2024middle.yaml", "added: 2026-01-03", "added: 2026-12-01"),  # moves last
     ]
     for number, change in enumerate(changes):
         change()
@@ -72,6 +75,30 @@ def test_papers_that_come_or_go_move_the_postings_of_the_others(project: Path, k
         assert kept.files(corpus) == search_files(corpus), f"after change {number}"
         assert kept.last is first, f"change {number} made the index again instead of moving it"
         assert kept.updated
+
+
+def test_a_paper_added_last_changes_only_its_own_card_shard_and_term_shards(
+    project: Path, kept: KeptIndex
+) -> None:
+    """Dated the day it is added, a new paper takes the last place: the card shards of the papers
+    before it stay as they were, and only the postings shards of its own terms change."""
+    papers = project / "content/papers"
+    monkeypatch_cards = pytest.MonkeyPatch()
+    monkeypatch_cards.setattr("survey.search.CARDS_PER_SHARD", 2)  # five papers: three card shards
+    try:
+        before = kept.files(loaded(project))
+        (papers / "aaa2024new.yaml").write_text(
+            "title: Qwertyuiop\nauthors: [Ada Lovelace]\nyear: 2024\ntopics: [sl]\n"
+            "summary: Asdfghjkl here. It matters.\nadded: 2026-11-27\n"
+        )
+        corpus = loaded(project)
+        after = kept.files(corpus)
+    finally:
+        monkeypatch_cards.undo()
+    changed = {path for path in after if before.get(path) != after[path]}
+    words = "Qwertyuiop Ada Lovelace 2024 Asdfghjkl here. It matters. " + corpus.topic_by_id["sl"].title
+    own_shards = {f"search/p/{shard_of(term)}.js" for term in tokens(words)}
+    assert changed == {"search/terms.js", "search/d/2.js"} | own_shards  # d/2.js: the last, with it
 
 
 def test_renamed_topics_make_a_new_index(project: Path, kept: KeptIndex) -> None:
