@@ -13,7 +13,8 @@ parent centred on its children), and relation graphs place papers by year from l
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from html import escape
 
 from survey.model import Corpus, Paper, Topic
@@ -202,18 +203,72 @@ def _mean_row(keys: list[str], row: dict[str, float], default: float) -> float:
     return sum(rows) / len(rows) if rows else default
 
 
-def relation_graph(
-    papers: list[Paper], root: str, figure_id: str, title: str, focus: Paper | None = None
-) -> str:
-    """Typed relations among `papers`, laid out by year; empty when there are none."""
+Edge = tuple[Paper, Paper, str]  # (paper, the paper it names, the kind of relation)
+
+TOPIC_GRAPH_LIMIT = 60  # papers drawn in a topic's relation graph at most
+
+
+def _edges(papers: list[Paper]) -> list[Edge]:
+    """The relations among `papers`: those they name of each other."""
     by_key = {p.key: p for p in papers}
-    edges = [
+    return [
         (paper, by_key[key], kind)
         for paper in papers
         for kind, targets in paper.relation_keys.items()
         for key in targets
         if key in by_key and by_key[key] is not paper
     ]
+
+
+@dataclass(frozen=True)
+class TopicGraph:
+    """A topic's relation graph (SVG text, empty when its papers name none of each other), the number
+    of papers it shows and the number that have a relation within the topic."""
+
+    svg: str
+    shown: int
+    related: int
+
+
+def topic_graph(papers: list[Paper], root: str, title: str) -> TopicGraph:
+    """Relations among a topic's papers; above TOPIC_GRAPH_LIMIT papers with relations, among the
+    most connected (most relations within the topic, then the newest).
+
+    A top-level topic of a large corpus holds a thousand related papers and more: drawn whole, a
+    graph hundreds of rows tall that no one can read (and a page of 2 MB at 10,000 papers), where
+    each paper's own page shows all of its relations.
+    """
+    edges = _edges(papers)
+    degree: Counter[str] = Counter(paper.key for edge in edges for paper in edge[:2])
+    chosen = papers
+    if len(degree) > TOPIC_GRAPH_LIMIT:
+        by_key = {p.key: p for p in papers}
+        most = sorted(degree, key=lambda key: (-degree[key], -by_key[key].year, key))[:TOPIC_GRAPH_LIMIT]
+        kept = set(most)
+        chosen = [p for p in papers if p.key in kept]
+        edges = [edge for edge in edges if edge[0].key in kept and edge[1].key in kept]
+    svg = _relation_figure(chosen, edges, root, "topic-relations", title, None, len(degree))
+    return TopicGraph(svg, len({p.key for edge in edges for p in edge[:2]}), len(degree))
+
+
+def relation_graph(
+    papers: list[Paper], root: str, figure_id: str, title: str, focus: Paper | None = None
+) -> str:
+    """Typed relations among `papers`, laid out by year; empty when there are none."""
+    return _relation_figure(papers, _edges(papers), root, figure_id, title, focus)
+
+
+def _relation_figure(
+    papers: list[Paper],
+    edges: list[Edge],
+    root: str,
+    figure_id: str,
+    title: str,
+    focus: Paper | None,
+    related: int = 0,
+) -> str:
+    """The graph of `edges` among `papers`; `related`, when more than it shows, is said in its
+    description (the number of papers with relations it was drawn from)."""
     if not edges:
         return ""
     linked = {p.key for a, b, _ in edges for p in (a, b)}
@@ -256,7 +311,12 @@ def relation_graph(
             f'<rect class="{css}" x="{px}" y="{py}" width="{node_w}" height="{node_h}" rx="5"/>'
             f'<text class="fig-label" x="{px + 8}" y="{py + 21}">{_text(label)}</text></a>'
         )
-    desc = f"{len(edges)} typed relations among {len(shown)} papers, oldest on the left; arrows point to the earlier work built on, compared with, critiqued or evaluated."
+    among = (
+        f"the {len(shown)} most connected of {related} papers"
+        if related > len(shown)
+        else f"{len(shown)} papers"
+    )
+    desc = f"{len(edges)} typed relations among {among}, oldest on the left; arrows point to the earlier work built on, compared with, critiqued or evaluated."
     return _svg(width, height, title, desc, body, figure_id)
 
 

@@ -16,7 +16,7 @@ import operator
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -155,9 +155,10 @@ class Figures:
 
     @staticmethod
     @jinja2.pass_context
-    def topic_relations(context: jinja2.runtime.Context, topic: Topic) -> Markup:
+    def topic_relations(context: jinja2.runtime.Context, topic: Topic) -> figures.TopicGraph:
         title = f"Relations among the papers of {topic.title}"
-        return Markup(figures.relation_graph(topic.all_papers, context["root"], "topic-relations", title))
+        graph = figures.topic_graph(topic.all_papers, context["root"], title)
+        return replace(graph, svg=Markup(graph.svg))
 
     @staticmethod
     @jinja2.pass_context

@@ -112,6 +112,37 @@ def test_relation_graphs_of_papers_and_topics(site: Path, corpus) -> None:
             assert 'id="topic-relations"' not in html
 
 
+def test_a_topic_graph_beyond_its_limit_draws_the_most_connected_papers(
+    tmp_path: Path, corpus, monkeypatch
+) -> None:
+    """A large topic's graph shows its most connected papers (then the newest), says so in its
+    description and caption, and draws every relation among them; smaller topics stay whole."""
+    monkeypatch.setattr("survey.figures.TOPIC_GRAPH_LIMIT", 6)
+    out = tmp_path / "site"
+    command = ["build", "--content", str(ROOT / "content"), "--output", str(out)]
+    assert main(command, io.StringIO(), io.StringIO()) == 0
+    capped = 0
+    for topic in corpus.topics:
+        related = relations_among(topic.all_papers)
+        degree = Counter(key for source, _, target in related for key in (source, target))
+        html = (out / topic.url).read_text()
+        if len(degree) <= 6:
+            assert not related or drawn_relations(svg(out / topic.url, "topic-relations")) == related
+            assert "most connected" not in html
+            continue
+        year = {p.key: p.year for p in topic.all_papers}
+        most = sorted(degree, key=lambda key: (-degree[key], -year[key], key))[:6]
+        figure = svg(out / topic.url, "topic-relations")
+        drawn = drawn_relations(figure)
+        assert drawn == {edge for edge in related if edge[0] in most and edge[2] in most}
+        assert {a.get("data-paper") for a in figure.iter(f"{SVG}a")} <= set(most)
+        shown = len({key for source, _, target in drawn for key in (source, target)})
+        assert f"the {shown} most connected of {len(degree)} papers" in figure.find(f"{SVG}desc").text
+        assert f"the {shown} most connected of the {len(degree)} papers related to one another here" in html
+        capped += 1
+    assert capped >= 3
+
+
 def test_svgs_are_byte_identical_across_builds(tmp_path: Path, site: Path, corpus) -> None:
     again = tmp_path / "again"
     assert (
