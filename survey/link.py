@@ -9,6 +9,7 @@ reads but titles, the last build's corpus is kept and the edited papers take the
 
 from __future__ import annotations
 
+import bisect
 import functools
 import heapq
 import re
@@ -274,7 +275,7 @@ def _link_authors(ranked: list[Paper]) -> tuple[list[Author], list[str]]:
                 author.papers.append(paper)
             paper.authors.append(author)
     slugs = {name: slugify(name) for name in by_name}  # each made once: 12,000 names at 10,000 papers
-    authors = sorted(by_name.values(), key=lambda a: (slugify(a.family), slugs[a.name], a.name))
+    authors = sorted(by_name.values(), key=_author_order)
     return authors, _give_addresses(authors, [slugs[author.name] for author in authors])
 
 
@@ -328,9 +329,16 @@ def _link_relations(papers: list[Paper]) -> None:
                     continue
                 paper.relations.append(Relation(outgoing, other))
                 other.relations.append(Relation(incoming, paper))
-    order = {label: i for i, label in enumerate(text for pair in RELATION_LABELS.values() for text in pair)}
     for paper in papers:
-        paper.relations.sort(key=lambda r: (order[r.label], -r.paper.year, r.paper.key))
+        _sort_relations(paper)
+
+
+_RELATION_LABELS_IN_ORDER = [label for pair in RELATION_LABELS.values() for label in pair]
+_RELATION_ORDER = {label: index for index, label in enumerate(_RELATION_LABELS_IN_ORDER)}
+
+
+def _sort_relations(paper: Paper) -> None:
+    paper.relations.sort(key=lambda r: (_RELATION_ORDER[r.label], -r.paper.year, r.paper.key))
 
 
 def _same_authors(paper: Paper) -> list[Paper]:
@@ -382,41 +390,139 @@ def _related(
 
 
 RELINK_LIMIT = 100  # edited papers swapped in one by one; beyond that, linking all again is as quick
+ADDED_LIMIT = 20  # papers added one by one into the kept corpus; beyond that, linked from scratch
 
 
 def relink(
     last: Corpus, config: SiteConfig, roots: list[Topic], papers: list[Paper], cache: BuildCache | None = None
 ) -> list[Paper] | None:
-    """Put edited papers in the places of their old versions in `last`, the previous build's corpus;
-    the papers swapped in, or None (and `last` untouched) when the edit needs linking from scratch.
+    """Put edited papers in the places of their old versions in `last`, the previous build's corpus,
+    and added papers in their places; the papers swapped in and added, or None (and `last`
+    untouched) when the edit needs linking from scratch.
 
-    That is when a paper was added or removed, the topic tree changed, or an edited paper changed
-    anything linking reads but its title: its authors, year, venue, topics, tags or relations. A
-    new title only moves the paper within the newest-first lists it is on. The papers not edited
-    are the very objects `last` holds (survey serve's builder keeps them between builds).
+    That is when a paper was removed, the topic tree changed, an edited paper changed anything
+    linking reads but its title (its authors, year, venue, topics, tags or relations), or an added
+    paper brings an author or venue whose page address another has (see _addresses_free). A new
+    title only moves the paper within the newest-first lists it is on. The papers not edited are
+    the very objects `last` holds (survey serve's builder keeps them between builds).
     """
-    if len(papers) != len(last.papers) or topic_shapes(list(walk(roots))) != topic_shapes(last.topics):
+    if topic_shapes(list(walk(roots))) != topic_shapes(last.topics):
         return None
-    swaps = []
-    for new, old in zip(sorted(papers, key=lambda p: p.key), last.papers, strict=True):
-        if new is not old:
-            if new.key != old.key or _link_shape(new) != _link_shape(old):
+    kept = last.paper_by_key
+    added, swaps = [], []
+    for new in papers:
+        old = kept.get(new.key)
+        if old is None:
+            added.append(new)
+        elif new is not old:
+            if _link_shape(new) != _link_shape(old):
                 return None
             swaps.append((old, new))
-    if len(swaps) > RELINK_LIMIT:
+    gone = len(papers) - len(added) != len(last.papers)
+    if gone or len(swaps) > RELINK_LIMIT or len(added) > ADDED_LIMIT or not _addresses_free(last, added):
         return None
     last.config = config
     for old, new in swaps:
         _swap(last, old, new)
-    if any(old.title != new.title for old, new in swaps):
+    for paper in added:
+        _insert(last, paper)
+    last.__dict__.pop("paper_by_key", None)  # made again when next asked for, with the added papers
+    for paper in added:  # once all are in: they may name each other
+        _link_relations_of(last, paper)
+    moved = [new for old, new in swaps if old.title != new.title] + added
+    if moved:
         _rank_newest_first(last.papers)
-        for _, new in swaps:
-            _reorder_lists_of(last, new)
-    _swap_neighbours(last, {id(old): new for old, new in swaps})
-    last.__dict__.pop("paper_by_key", None)  # made again when next asked for
-    if cache:
-        cache.keep("links", list(last.neighbours_keys))  # still this build's lists
-    return [new for _, new in swaps]
+        for paper in moved:
+            _reorder_lists_of(last, paper)
+    if added:  # new papers join same-author and related lists: the lists that may differ made again
+        _link_neighbours(last, cache, workers=1)
+    else:
+        _swap_neighbours(last, {id(old): new for old, new in swaps})
+        if cache:
+            cache.keep("links", list(last.neighbours_keys))  # still this build's lists
+    return [new for _, new in swaps] + added
+
+
+def _addresses_free(corpus: Corpus, added: list[Paper]) -> bool:
+    """Whether every author and venue the added papers bring anew has a page address no other has.
+
+    A namesake (an address alike once accents, case and punctuation are gone) may take the plain
+    address and move the other to "-2", on every page that links it: linked from scratch.
+    """
+    authors = {author.name for author in corpus.authors}
+    venues = {venue.name for venue in corpus.venues}
+    new_authors = {name for paper in added for name in paper.author_names if name not in authors}
+    new_venues = {venue_name(p.venue) for p in added if p.venue and venue_name(p.venue) not in venues}
+    for new, old in ((new_authors, corpus.authors), (new_venues, corpus.venues)):
+        slugs = [slugify(name) for name in new]
+        if len(set(slugs)) < len(slugs) or not {item.slug for item in old}.isdisjoint(slugs):
+            return False
+    return True
+
+
+def _insert(corpus: Corpus, paper: Paper) -> None:
+    """Put an added paper on the corpus's lists as linking from scratch would: its rank, and so its
+    place on each newest-first list, is given after (_rank_newest_first, _reorder_lists_of), and
+    its relations once every added paper is in (_link_relations_of)."""
+    paper.unlink()  # a paper file removed and put back may come from the cache with old links
+    bisect.insort(corpus.papers, paper, key=_BY_KEY)
+    by_id = corpus.topic_by_id
+    paper.topics = [by_id[t] for t in dict.fromkeys(paper.topic_ids) if t in by_id]
+    for topic in paper.topics:
+        topic.papers.append(paper)
+    for topic_id in paper.facet_topics:
+        by_id[topic_id].all_papers.append(paper)
+    _insert_authors(corpus, paper)
+    if paper.venue:
+        _insert_venue(corpus, paper)
+    year = next((year for year in corpus.years if year.year == paper.year), None)
+    if year is None:
+        year = Year(paper.year)
+        bisect.insort(corpus.years, year, key=lambda y: -y.year)
+    year.papers.append(paper)
+
+
+def _link_relations_of(corpus: Corpus, paper: Paper) -> None:
+    """An added paper's relations, both ways (no kept paper names it: that would have failed
+    validation, and a corpus that failed is not kept)."""
+    for kind, keys in paper.relation_keys.items():
+        outgoing, incoming = RELATION_LABELS[kind]
+        for key in dict.fromkeys(keys):
+            other = corpus.paper_by_key.get(key)
+            if other is not None and other is not paper:
+                paper.relations.append(Relation(outgoing, other))
+                other.relations.append(Relation(incoming, paper))
+                _sort_relations(other)
+    _sort_relations(paper)
+
+
+_BY_KEY = attrgetter("key")
+
+
+def _insert_authors(corpus: Corpus, paper: Paper) -> None:
+    by_name = {author.name: author for author in corpus.authors}
+    for name in paper.author_names:
+        author = by_name.get(name)
+        if author is None:
+            author = by_name[name] = Author(name, family=name.split()[-1], slug=slugify(name))
+            bisect.insort(corpus.authors, author, key=_author_order)
+        if not author.papers or author.papers[-1] is not paper:  # a name listed twice counts once
+            author.papers.append(paper)
+        paper.authors.append(author)
+
+
+def _author_order(author: Author) -> tuple[str, str, str]:
+    return (slugify(author.family), slugify(author.name), author.name)
+
+
+def _insert_venue(corpus: Corpus, paper: Paper) -> None:
+    name = venue_name(paper.venue)
+    venue = next((venue for venue in corpus.venues if venue.name == name), None)
+    if venue is None:
+        venue = Venue(name, slugify(name))
+        bisect.insort(corpus.venues, venue, key=lambda v: (v.name.lower(), v.name))
+    venue.papers.append(paper)
+    paper.venue_ref = venue
 
 
 def _link_shape(paper: Paper) -> tuple:

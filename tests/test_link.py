@@ -284,17 +284,87 @@ def test_related_lists_made_again_in_part_equal_those_made_afresh(
     assert in_part >= 20  # most changes made only some lists again
 
 
-def test_a_paper_added_or_a_failed_edit_links_from_scratch(project: Path, papers: Path) -> None:
+def add_paper(papers: Path, key: str, fields: str) -> None:
+    (papers / f"{key}.yaml").write_text(
+        f"title: A Paper Called {key}\nsummary: New words here. They matter.\n{fields}\nadded: 2026-11-27\n"
+    )
+
+
+def adding_edits(papers: Path) -> list:
+    return [
+        # a new author and an existing one, an existing venue and year, a relation to a kept paper
+        lambda: add_paper(
+            papers,
+            "zhang2024new",
+            "authors: [Ada Lovelace, Rafael Rafailov]\nyear: 2023\nvenue: NeurIPS 2023\n"
+            "topics: [sl, rl]\ntags: [preference-optimisation]\n"
+            "relations:\n  builds_on: [rafailov2023direct, ouyang2022training]",
+        ),
+        # a new year and a new venue, the key before every other; filed under a parent topic's child
+        lambda: add_paper(
+            papers, "aardvark2026", "authors: [Grace Hopper]\nyear: 2026\nvenue: New Venue\ntopics: [rl]"
+        ),
+        # two at once, one naming the other, with an edit (a new title) to a kept paper
+        lambda: (
+            add_paper(papers, "pair2025one", "authors: [Ada Lovelace]\nyear: 2025\ntopics: [sl]"),
+            add_paper(
+                papers,
+                "pair2025two",
+                "authors: [Ada Lovelace, Ada Lovelace]\nyear: 2025\ntopics: [sl]\n"
+                "relations:\n  compares_with: [pair2025one]",
+            ),
+            edit(papers / "rafailov2023direct.yaml", "'Direct Preference", "'A Direct Preference"),
+        ),
+        # a file removed and put back as it was: the parsed paper comes from the cache, linked before
+        lambda: None,
+    ]
+
+
+def test_papers_added_are_linked_into_the_kept_corpus_as_linking_afresh_would(
+    project: Path, papers: Path
+) -> None:
     resident = Resident()
     kept = loaded(project, resident)
-    (papers / "zhang2024new.yaml").write_text(
-        "title: A Newer Paper\nauthors: [Ada Lovelace]\nyear: 2024\ntopics: [sl]\n"
-        "summary: New words here. They matter.\n"
-    )
-    assert loaded(project, resident) is not kept
-    kept = resident.corpus
-    edit(papers / "zhang2024new.yaml", "title: A Newer Paper", "title: Training language models to follow "
-         "instructions with human feedback")  # fmt: skip
+    for number, change in enumerate(adding_edits(papers)):
+        if number == 3:  # removed: linked from scratch; then put back: relinked
+            removed = (papers / "aardvark2026.yaml").read_text()
+            (papers / "aardvark2026.yaml").unlink()
+            kept = loaded(project, resident)
+            (papers / "aardvark2026.yaml").write_text(removed)
+        change()
+        corpus = loaded(project, resident)
+        assert corpus is kept, f"change {number} was linked from scratch, not relinked"
+        assert links(corpus) == links(loaded(project)), f"after change {number}"
+        current = {id(p) for p in corpus.papers}
+        assert all(id(p) in current for p in referenced_papers(corpus)), f"old version after change {number}"
+
+
+@pytest.mark.parametrize(
+    ("fields", "why"),
+    [
+        ("authors: [Ada Lovelace, Ada Lovelacé]\nyear: 2024\ntopics: [sl]", "two new, one address"),
+        ("authors: [Jéff Wu]\nyear: 2024\ntopics: [sl]", "a new author with Jeff Wu's address"),
+        ("authors: [Ada Lovelace]\nyear: 2024\nvenue: neurips\ntopics: [sl]", "NeurIPS's address"),
+    ],
+)  # fmt: skip
+def test_papers_added_with_a_namesake_are_linked_from_scratch(
+    project: Path, papers: Path, fields: str, why: str
+) -> None:
+    resident = Resident()
+    kept = loaded(project, resident)
+    add_paper(papers, "zhang2024new", fields)
+    corpus = loaded(project, resident)
+    assert corpus is not kept, why
+    assert links(corpus) == links(loaded(project)), why
+
+
+def test_a_failed_edit_leaves_nothing_to_relink(project: Path, papers: Path) -> None:
+    resident = Resident()
+    loaded(project, resident)
+    add_paper(papers, "zhang2024new", "authors: [Ada Lovelace]\nyear: 2024\ntopics: [sl]")
+    loaded(project, resident)
+    duplicate = "title: Training language models to follow instructions with human feedback"
+    edit(papers / "zhang2024new.yaml", "title: A Paper Called zhang2024new", duplicate)
     report = Report()
     load(project / "content", report, cache=BuildCache(project / ".survey-cache", resident))
     assert not report.ok and resident.corpus is None  # a duplicate title: nothing kept to relink
