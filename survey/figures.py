@@ -13,7 +13,8 @@ parent centred on its children), and relation graphs place papers by year from l
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import heapq
+from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
 
@@ -231,24 +232,49 @@ class TopicGraph:
 
 
 def topic_graph(papers: list[Paper], root: str, title: str) -> TopicGraph:
-    """Relations among a topic's papers; above TOPIC_GRAPH_LIMIT papers with relations, among the
-    most connected (most relations within the topic, then the newest).
+    """Relations among a topic's papers; above TOPIC_GRAPH_LIMIT papers with relations, among those
+    around the most connected ones (_around_hubs).
 
     A top-level topic of a large corpus holds a thousand related papers and more: drawn whole, a
     graph hundreds of rows tall that no one can read (and a page of 2 MB at 10,000 papers), where
     each paper's own page shows all of its relations.
     """
     edges = _edges(papers)
-    degree: Counter[str] = Counter(paper.key for edge in edges for paper in edge[:2])
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for source, target, _ in edges:
+        neighbours[source.key].add(target.key)
+        neighbours[target.key].add(source.key)
     chosen = papers
-    if len(degree) > TOPIC_GRAPH_LIMIT:
-        by_key = {p.key: p for p in papers}
-        most = sorted(degree, key=lambda key: (-degree[key], -by_key[key].year, key))[:TOPIC_GRAPH_LIMIT]
-        kept = set(most)
+    if len(neighbours) > TOPIC_GRAPH_LIMIT:
+        kept = _around_hubs(neighbours, {p.key: p.year for p in papers}, TOPIC_GRAPH_LIMIT)
         chosen = [p for p in papers if p.key in kept]
         edges = [edge for edge in edges if edge[0].key in kept and edge[1].key in kept]
-    svg = _relation_figure(chosen, edges, root, "topic-relations", title, None, len(degree))
-    return TopicGraph(svg, len({p.key for edge in edges for p in edge[:2]}), len(degree))
+    svg = _relation_figure(chosen, edges, root, "topic-relations", title, None, len(neighbours))
+    return TopicGraph(svg, len({p.key for edge in edges for p in edge[:2]}), len(neighbours))
+
+
+def _around_hubs(neighbours: dict[str, set[str]], years: dict[str, int], limit: int) -> set[str]:
+    """`limit` papers, grown from the paper related to the most others: each step takes the best
+    connected paper next to those taken (related to the most others, then the newest, then by key),
+    and a new start when the group has no neighbour left, so the papers drawn relate to each other.
+    (The most connected papers taken alone were often unrelated to one another: most of them then
+    had nothing to draw.)"""
+
+    def rank(key: str) -> tuple[int, int, str]:
+        return (-len(neighbours[key]), -years[key], key)
+
+    taken: set[str] = set()
+    for start in sorted(neighbours, key=rank):
+        if len(taken) >= limit:
+            break
+        waiting = [] if start in taken else [(rank(start), start)]
+        while waiting and len(taken) < limit:
+            _, key = heapq.heappop(waiting)
+            if key not in taken:
+                taken.add(key)
+                for other in neighbours[key] - taken:
+                    heapq.heappush(waiting, (rank(other), other))
+    return taken
 
 
 def relation_graph(
@@ -311,11 +337,9 @@ def _relation_figure(
             f'<rect class="{css}" x="{px}" y="{py}" width="{node_w}" height="{node_h}" rx="5"/>'
             f'<text class="fig-label" x="{px + 8}" y="{py + 21}">{_text(label)}</text></a>'
         )
-    among = (
-        f"the {len(shown)} most connected of {related} papers"
-        if related > len(shown)
-        else f"{len(shown)} papers"
-    )
+    among = f"{len(shown)} papers"
+    if related > len(shown):
+        among = f"{len(shown)} of the {related:,} papers related to one another, around the most connected"
     desc = f"{len(edges)} typed relations among {among}, oldest on the left; arrows point to the earlier work built on, compared with, critiqued or evaluated."
     return _svg(width, height, title, desc, body, figure_id)
 

@@ -112,11 +112,21 @@ def test_relation_graphs_of_papers_and_topics(site: Path, corpus) -> None:
             assert 'id="topic-relations"' not in html
 
 
-def test_a_topic_graph_beyond_its_limit_draws_the_most_connected_papers(
+def reachable(start: str, neighbours: dict[str, set[str]]) -> set[str]:
+    seen, waiting = {start}, [start]
+    while waiting:
+        for other in neighbours[waiting.pop()] - seen:
+            seen.add(other)
+            waiting.append(other)
+    return seen
+
+
+def test_a_topic_graph_beyond_its_limit_draws_papers_related_to_each_other_around_the_hub(
     tmp_path: Path, corpus, monkeypatch
 ) -> None:
-    """A large topic's graph shows its most connected papers (then the newest), says so in its
-    description and caption, and draws every relation among them; smaller topics stay whole."""
+    """A large topic's graph draws at most the limit's papers, starting from its most connected
+    one, each related to another drawn, with every relation among them; its description and caption
+    say how many of how many. Smaller topics stay whole."""
     monkeypatch.setattr("survey.figures.TOPIC_GRAPH_LIMIT", 6)
     out = tmp_path / "site"
     command = ["build", "--content", str(ROOT / "content"), "--output", str(out)]
@@ -124,21 +134,30 @@ def test_a_topic_graph_beyond_its_limit_draws_the_most_connected_papers(
     capped = 0
     for topic in corpus.topics:
         related = relations_among(topic.all_papers)
-        degree = Counter(key for source, _, target in related for key in (source, target))
+        neighbours: dict[str, set[str]] = {}
+        for source, _, target in related:
+            neighbours.setdefault(source, set()).add(target)
+            neighbours.setdefault(target, set()).add(source)
         html = (out / topic.url).read_text()
-        if len(degree) <= 6:
+        if len(neighbours) <= 6:
             assert not related or drawn_relations(svg(out / topic.url, "topic-relations")) == related
-            assert "most connected" not in html
+            assert "related to one another" not in html
             continue
-        year = {p.key: p.year for p in topic.all_papers}
-        most = sorted(degree, key=lambda key: (-degree[key], -year[key], key))[:6]
         figure = svg(out / topic.url, "topic-relations")
         drawn = drawn_relations(figure)
-        assert drawn == {edge for edge in related if edge[0] in most and edge[2] in most}
-        assert {a.get("data-paper") for a in figure.iter(f"{SVG}a")} <= set(most)
-        shown = len({key for source, _, target in drawn for key in (source, target)})
-        assert f"the {shown} most connected of {len(degree)} papers" in figure.find(f"{SVG}desc").text
-        assert f"the {shown} most connected of the {len(degree)} papers related to one another here" in html
+        papers = {a.get("data-paper") for a in figure.iter(f"{SVG}a")}
+        assert 2 <= len(papers) <= 6
+        assert drawn == {edge for edge in related if edge[0] in papers and edge[2] in papers}
+        assert all(neighbours[key] & papers for key in papers)  # each related to another drawn
+        year = {p.key: p.year for p in topic.all_papers}
+        hub = min(neighbours, key=lambda key: (-len(neighbours[key]), -year[key], key))
+        assert hub in papers
+        if len(reachable(hub, neighbours)) >= 6:  # grown from the hub: one connected graph, full
+            among_drawn = {key: neighbours[key] & papers for key in papers}
+            assert len(papers) == 6 and reachable(hub, among_drawn) == papers
+        said = f"{len(papers)} of the {len(neighbours):,}"
+        assert said + " papers related to one another" in figure.find(f"{SVG}desc").text
+        assert said + " papers here related to one another" in html
         capped += 1
     assert capped >= 3
 
