@@ -165,8 +165,9 @@ class Postings:
         self.terms = ""  # every term, sorted, one per line
 
     @classmethod
-    def of(cls, corpus: Corpus, sources: list[Source] | None = None) -> Postings:
-        made = cls({t.id: t.title for t in corpus.topics}, sources or _sources(indexed_papers(corpus)))
+    def of(cls, corpus: Corpus, sources: list[Source]) -> Postings:
+        """The postings of `sources` (those of indexed_papers(corpus), in that order)."""
+        made = cls({t.id: t.title for t in corpus.topics}, sources)
         postings = made.postings
         for index, source in enumerate(made.sources):  # in order, so each posting list comes out sorted
             for term, weight in made.weights(source).items():
