@@ -274,9 +274,8 @@ def _link_authors(ranked: list[Paper]) -> tuple[list[Author], list[str]]:
             if not author.papers or author.papers[-1] is not paper:  # a name listed twice counts once
                 author.papers.append(paper)
             paper.authors.append(author)
-    slugs = {name: slugify(name) for name in by_name}  # each made once: 12,000 names at 10,000 papers
-    authors = sorted(by_name.values(), key=_author_order)
-    return authors, _give_addresses(authors, [slugs[author.name] for author in authors])
+    authors = sorted(by_name.values(), key=_author_order)  # slugify keeps the slugs it made
+    return authors, _give_addresses(authors, [slugify(author.name) for author in authors])
 
 
 def _give_addresses(named: list[Author] | list[Venue], slugs: list[str]) -> list[str]:
@@ -321,16 +320,24 @@ def _link_years(papers: list[Paper]) -> list[Year]:
 def _link_relations(papers: list[Paper]) -> None:
     by_key = {p.key: p for p in papers}
     for paper in papers:
-        for kind, keys in paper.relation_keys.items():
-            outgoing, incoming = RELATION_LABELS[kind]
-            for key in dict.fromkeys(keys):
-                other = by_key.get(key)
-                if other is None or other is paper:
-                    continue
-                paper.relations.append(Relation(outgoing, other))
-                other.relations.append(Relation(incoming, paper))
+        _relate(paper, by_key)
     for paper in papers:
         _sort_relations(paper)
+
+
+def _relate(paper: Paper, by_key: dict[str, Paper]) -> list[Paper]:
+    """The relations the paper names, on it and (the other way) on the papers it names, unsorted;
+    those papers."""
+    named = []
+    for kind, keys in paper.relation_keys.items():
+        outgoing, incoming = RELATION_LABELS[kind]
+        for key in dict.fromkeys(keys):
+            other = by_key.get(key)
+            if other is not None and other is not paper:
+                paper.relations.append(Relation(outgoing, other))
+                other.relations.append(Relation(incoming, paper))
+                named.append(other)
+    return named
 
 
 _RELATION_LABELS_IN_ORDER = [label for pair in RELATION_LABELS.values() for label in pair]
@@ -485,15 +492,8 @@ def _insert(corpus: Corpus, paper: Paper) -> None:
 def _link_relations_of(corpus: Corpus, paper: Paper) -> None:
     """An added paper's relations, both ways (no kept paper names it: that would have failed
     validation, and a corpus that failed is not kept)."""
-    for kind, keys in paper.relation_keys.items():
-        outgoing, incoming = RELATION_LABELS[kind]
-        for key in dict.fromkeys(keys):
-            other = corpus.paper_by_key.get(key)
-            if other is not None and other is not paper:
-                paper.relations.append(Relation(outgoing, other))
-                other.relations.append(Relation(incoming, paper))
-                _sort_relations(other)
-    _sort_relations(paper)
+    for named in [paper, *_relate(paper, corpus.paper_by_key)]:
+        _sort_relations(named)
 
 
 _BY_KEY = attrgetter("key")
