@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from survey import __version__, figures
+from survey import __version__, escaping, figures
 from survey.cache import BuildCache
 from survey.cite import PUBLISHED_BY, entry_type, formatted_references, is_preprint
 from survey.diagnostics import TemplateFailure
@@ -72,9 +72,13 @@ class Page:
     details: Callable[[], dict[str, Any]] | None = None
 
 
+# compiled by escaping.TextEscaping: not mixed up with templates compiled by Jinja's own generator
+COMPILED_PATTERN = "text-escaped-%s.cache"
+
+
 def make_env(templates: Path, compiled: Path | None = None) -> jinja2.Environment:
     """The environment every page renders in; `compiled` keeps compiled templates between builds."""
-    env = jinja2.Environment(
+    env = escaping.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -83,7 +87,7 @@ def make_env(templates: Path, compiled: Path | None = None) -> jinja2.Environmen
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a build (serve makes a new environment)
         # Jinja checks each stored template against its source, so a changed template is compiled anew
-        bytecode_cache=jinja2.FileSystemBytecodeCache(compiled) if compiled else None,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(compiled, COMPILED_PATTERN) if compiled else None,
     )
     env.filters["url"] = url_filter
     env.filters["relink"] = relink_filter
