@@ -5,6 +5,7 @@ For each N: a deterministic synthetic corpus (benchmarks/generate.py), then
   cold build    --no-cache into a folder that does not exist yet
   first build   the same with the cache (none yet), which it fills: a newcomer's first build
   no change     the same build again, with the cache
+  check         `survey check` with that cache, and from a folder without one
   one edit      one paper's title changed, with the cache
   serve edit    the same edit under `survey serve`: until the served page shows it
   paper added   a new paper file (its key mid-corpus, dated last), with the cache; then under serve
@@ -269,6 +270,12 @@ def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float, float]
     # what a newcomer's first `survey build` does: everything, and the cache filled for the next ones
     rows.append(("first build, with the cache", *repeated(times, no_site_no_cache, survey, project)))
     rows.append(("no-change rebuild", *repeated(times, nothing, survey, project)))
+    # a contributor's command: with the cache the build left, and from a folder without one
+    check = [sys.executable, "-m", "survey", "check"]
+    rows.append(("check, with the cache", *repeated(times, nothing, check, project)))
+    rows.append(
+        ("check, no cache", *repeated(times, nothing, [*check, "--content", "."], project / "content"))
+    )
     rows.append(("one-paper edit", *repeated(times, edit_a_title, survey, project)))
     rows.append(("one-paper edit, survey serve", *served_edits(project, times, edit_title)))
     rows.append(("paper added", *repeated(times, add_a_paper, survey, project)))

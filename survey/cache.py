@@ -113,6 +113,12 @@ class BuildCache:
             self.fingerprint, self.output = state.get("fingerprint", ""), state.get("output", {})
         self.files = FileHashes(state.get("files") if state else None)
 
+    @classmethod
+    def to_read(cls) -> BuildCache:
+        """The cache the last build left, for a command that only reads (`survey check`): it is
+        never saved, and without a cache there it reads nothing (no file is hashed for it)."""
+        return cls(CACHE_DIR if (CACHE_DIR / "state.pickle").is_file() else None)
+
     @property
     def enabled(self) -> bool:
         return self.folder is not None

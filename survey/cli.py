@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from survey import __version__
-from survey.cache import Resident
+from survey.cache import BuildCache, Resident
 from survey.diagnostics import Report, TemplateFailure
 from survey.memory import keep_freed_memory
 from survey.pipeline import Project, build, load
@@ -121,8 +121,10 @@ def command() -> None:
 
 
 def run_check(content: Path, style: str, stdout: TextIO, stderr: TextIO) -> int:
+    """Load and validate the corpus, and report; files parsed by the last build (same path, same
+    bytes, no diagnostics) are taken from its cache, which is read and never written."""
     report = Report()
-    corpus = load(content, report)
+    corpus = load(content, report, cache=BuildCache.to_read())
     _print_report(report, style, stderr if style == "text" else stdout)
     if not report.ok or corpus is None:
         print(f"check failed: {len(report.errors)} error(s)", file=stderr)

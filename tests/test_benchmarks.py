@@ -20,10 +20,12 @@ def test_benchmark_at_1000_papers_builds_and_reports(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     rows = [line.split("|")[1:7] for line in result.stdout.splitlines() if line.startswith("| 1,000 |")]
-    assert [row[1].strip() for row in rows][:10] == [
+    assert [row[1].strip() for row in rows][:12] == [
         "cold build",
         "first build, with the cache",
         "no-change rebuild",
+        "check, with the cache",
+        "check, no cache",
         "one-paper edit",
         "one-paper edit, survey serve",
         "paper added",
