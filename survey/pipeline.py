@@ -52,8 +52,10 @@ def load(
     base_url: str | None = None,
     cache: BuildCache | None = None,
     workers: int = 0,
+    neighbours: bool = True,
 ) -> Corpus | None:
-    """Read, model, link and validate the corpus; None when it cannot be built."""
+    """Read, model, link and validate the corpus; None when it cannot be built. Without
+    `neighbours`, papers get no same-author and related lists (link.link): for checking only."""
     from survey.config import load_config
     from survey.link import link, relink
     from survey.papers import load_papers
@@ -79,11 +81,11 @@ def load(
             corpus, checked, intro_refs = last, {id(paper) for paper in swapped}, []
             loaded = [item for item in loaded if id(item.paper) in checked]
         else:
-            corpus = link(config, content_dir, roots, papers, cache, workers)
+            corpus = link(config, content_dir, roots, papers, cache, workers, neighbours)
         summary_refs = [(item.paper, ref, line) for item in loaded for ref, line in item.references]
         validate(corpus, summary_refs, intro_refs, report, swapped)
-    if resident:  # only a corpus that passed every rule is a base for the next edit
-        resident.corpus = corpus if report.ok else None
+    if resident:  # only a corpus that passed every rule, and linked whole, is a base for the next edit
+        resident.corpus = corpus if report.ok and neighbours else None
     return corpus
 
 
