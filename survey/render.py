@@ -215,6 +215,7 @@ class Fragments:
         return Markup("\n  ".join(self._texts(context["root"], "paper_row", papers, ())))
 
     def _texts(self, root: str, macro: str, papers: list[Paper], options: tuple[bool, ...]) -> list[str]:
+        """The pieces of these papers, from this process's table when made here already."""
         table = self.tables.setdefault((root, macro, options), {})
         texts = [table.get(id(paper)) for paper in papers]
         if None in texts:
