@@ -272,15 +272,24 @@ def _link_authors(ranked: list[Paper]) -> tuple[list[Author], list[str]]:
     each author whose address a namesake shares (slugs alike: the first in order gets it plain)."""
     by_name: dict[str, Author] = {}
     for paper in ranked:  # newest first, so each author's papers come out newest first
-        for name in paper.author_names:
-            author = by_name.get(name)
-            if author is None:
-                author = by_name[name] = Author(name, family=name.split()[-1])
-            if not author.papers or author.papers[-1] is not paper:  # a name listed twice counts once
-                author.papers.append(paper)
-            paper.authors.append(author)
+        _credit_authors(paper, by_name)
     authors = sorted(by_name.values(), key=_author_order)  # slugify keeps the slugs it made
     return authors, _give_addresses(authors, [slugify(author.name) for author in authors])
+
+
+def _credit_authors(paper: Paper, by_name: dict[str, Author]) -> list[Author]:
+    """Put the paper after the papers on each of its authors' lists, and them on its list; the
+    authors it is the first to name, made here (and put in `by_name`)."""
+    made = []
+    for name in paper.author_names:
+        author = by_name.get(name)
+        if author is None:
+            author = by_name[name] = Author(name, family=name.split()[-1])
+            made.append(author)
+        if not author.papers or author.papers[-1] is not paper:  # a name listed twice counts once
+            author.papers.append(paper)
+        paper.authors.append(author)
+    return made
 
 
 def _give_addresses(named: list[Author] | list[Venue], slugs: list[str]) -> list[str]:
@@ -305,7 +314,7 @@ def _link_venues(papers: list[Paper]) -> tuple[list[Venue], list[str]]:
             groups[venue_name(paper.venue)].append(paper)
     venues = sorted(
         (Venue(name, slugify(name), _newest(group)) for name, group in groups.items()),
-        key=lambda v: (v.name.lower(), v.name),
+        key=_venue_order,
     )
     # names that differ only in case or punctuation get pages of their own
     crowded = _give_addresses(venues, [venue.slug for venue in venues])
@@ -313,6 +322,10 @@ def _link_venues(papers: list[Paper]) -> tuple[list[Venue], list[str]]:
         for paper in venue.papers:
             paper.venue_ref = venue
     return venues, crowded
+
+
+def _venue_order(venue: Venue) -> tuple[str, str]:
+    return (venue.name.lower(), venue.name)
 
 
 def _link_years(papers: list[Paper]) -> list[Year]:
@@ -506,14 +519,9 @@ _BY_KEY = attrgetter("key")
 
 def _insert_authors(corpus: Corpus, paper: Paper) -> None:
     by_name = {author.name: author for author in corpus.authors}
-    for name in paper.author_names:
-        author = by_name.get(name)
-        if author is None:
-            author = by_name[name] = Author(name, family=name.split()[-1], slug=slugify(name))
-            bisect.insort(corpus.authors, author, key=_author_order)
-        if not author.papers or author.papers[-1] is not paper:  # a name listed twice counts once
-            author.papers.append(paper)
-        paper.authors.append(author)
+    for author in _credit_authors(paper, by_name):
+        author.slug = slugify(author.name)  # its own: _addresses_free made sure
+        bisect.insort(corpus.authors, author, key=_author_order)
 
 
 def _author_order(author: Author) -> tuple[str, str, str]:
@@ -525,7 +533,7 @@ def _insert_venue(corpus: Corpus, paper: Paper) -> None:
     venue = next((venue for venue in corpus.venues if venue.name == name), None)
     if venue is None:
         venue = Venue(name, slugify(name))
-        bisect.insort(corpus.venues, venue, key=lambda v: (v.name.lower(), v.name))
+        bisect.insort(corpus.venues, venue, key=_venue_order)
     venue.papers.append(paper)
     paper.venue_ref = venue
 
