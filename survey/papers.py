@@ -222,6 +222,17 @@ def _authors(names: list[str], path: Path, line: int, report: Report) -> tuple[l
     if not all(any(c.isalnum() for c in name) for name in normalised):
         report.error(path, line, "an author name is blank; write each author as 'Given Family'")
         return None, et_al
+    # BibTeX reads "Given Family", "Family, Given" or "Family, Jr, Given": pybtex refuses a name
+    # with more commas, which stopped the build with a traceback while formatting references
+    unreadable = [written for written, name in zip(names, normalised, strict=True) if name.count(",") > 2]
+    if unreadable:
+        report.error(
+            path,
+            line,
+            f"author name '{unreadable[0]}' has too many commas for BibTeX; write each author as "
+            "'Given Family' or 'Family, Given'",
+        )
+        return None, et_al
     return normalised, et_al
 
 

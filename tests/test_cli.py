@@ -143,6 +143,23 @@ def test_one_sentence_summary_is_refused(project: Path) -> None:
     )
 
 
+def test_an_author_name_bibtex_cannot_read_is_refused_at_its_line(project: Path) -> None:
+    """A name pybtex refuses (more than two commas once 'Family, Given' is turned around): the build
+    used to stop with a traceback while formatting references (found by tests/test_hostile.py)."""
+    (project / "content/papers/commas2024paper.yaml").write_text(
+        "title: Commas\nauthors:\n  - Ada Writer\n  - Last, Jr, First, Extra, More\nyear: 2024\n"
+        "topics: [sl]\nsummary: Says this. Says that.\n"
+    )
+    expected = (
+        "content/papers/commas2024paper.yaml:2: error: author name 'Last, Jr, First, Extra, More' has "
+        "too many commas for BibTeX; write each author as 'Given Family' or 'Family, Given'"
+    )
+    for command in (["check"], ["build", "--output", "site"]):
+        code, _, err = run(*command)
+        assert code == 1 and "Traceback" not in err
+        assert err.splitlines()[0] == expected
+
+
 def test_a_title_differing_only_in_case_and_punctuation_is_a_duplicate_after_a_cached_build(
     project: Path,
 ) -> None:
