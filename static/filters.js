@@ -1,14 +1,18 @@
 // Filters and sorting for paper listings. Without JavaScript every paper is listed; with it, a
 // panel filters by topic, venue, tag, year range and code, with counts per value, sorts, and
-// keeps its state in the URL so a filtered view can be shared and reloaded.
+// keeps its state in the URL so a filtered view can be shared and reloaded. Topic titles come from
+// one file for the whole site (topics/names.js, loaded as a script so that it works from file://
+// too), not from every page; until it has loaded, the topic menu shows topic ids.
 "use strict";
 
 (function () {
+  const root = document.currentScript.src.replace(/static\/filters\.js(\?.*)?$/, "");
   const listing = document.querySelector("[data-listing]");
   if (!listing) return;
   const items = [...listing.querySelectorAll("[data-key]")];
   if (items.length < 2) return;
-  const topicNames = JSON.parse(listing.dataset.topicNames || "{}");
+  let topicNames = {}; // id -> title, indented by depth
+  let topicOrder = []; // ids in the order of the topic tree
   const table = listing.querySelector("table");
   const origin = items.map((item) => [item, item.parentNode]);
   const unique = [...new Map(items.map((i) => [i.dataset.key, i])).values()];
@@ -125,7 +129,7 @@
     const element = selects[facet];
     const found = counts(facet);
     const values = [...found.keys()];
-    if (facet === "topic") values.sort((a, b) => Object.keys(topicNames).indexOf(a) - Object.keys(topicNames).indexOf(b));
+    if (facet === "topic") values.sort((a, b) => topicOrder.indexOf(a) - topicOrder.indexOf(b));
     else values.sort((a, b) => found.get(b) - found.get(a) || a.localeCompare(b));
     if (state[facet] && !found.has(state[facet])) values.unshift(state[facet]);
     element.replaceChildren(new Option("Any", ""));
@@ -208,4 +212,16 @@
     }
   }
   update();
+
+  window.SurveyFilters = {
+    topicNames(pairs) { // [[id, title], ...] in tree order
+      topicNames = Object.fromEntries(pairs);
+      topicOrder = pairs.map((pair) => pair[0]);
+      fillFacet("topic");
+    },
+  };
+  const names = document.createElement("script");
+  names.src = root + "topics/names.js";
+  names.async = true;
+  document.head.append(names);
 })();

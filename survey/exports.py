@@ -77,6 +77,13 @@ def corpus_files(corpus: Corpus) -> dict[str, bytes]:
     }
 
 
+def topic_names_file(corpus: Corpus) -> dict[str, bytes]:
+    """topics/names.js: each topic's title, indented by its depth, in tree order, for the filter
+    menus of paper listings (static/filters.js loads it; one file rather than a copy in every page)."""
+    pairs = [[topic.id, "\u2003" * topic.depth + topic.title] for topic in corpus.topics]
+    return {"topics/names.js": f"SurveyFilters.topicNames({compact_json(pairs)});\n".encode()}
+
+
 def corpus_json(corpus: Corpus) -> bytes:
     """The whole corpus as data: papers.json (schema in docs/data.md)."""
     return to_json(

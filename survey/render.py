@@ -37,6 +37,7 @@ from survey.exports import (
     newest_among,
     paper_citation_files,
     topic_citation_files,
+    topic_names_file,
 )
 from survey.markup import relink
 from survey.model import Author, Corpus, Paper, Relation, Topic, slugify
@@ -294,7 +295,6 @@ class Job:
     fragments: Fragments
     corpus: Corpus
     output: Output
-    topic_names: str
     signer: PageSigner  # its shell is "" when building without the cache: then nothing is skipped
     known: dict[str, str]  # signature of each output path when it was last written
 
@@ -333,7 +333,7 @@ class Job:
 
     def run(self, task: Task, stager: Stager, done: Rendered) -> None:
         if isinstance(task, Page):
-            files = {task.path: _render(self.env, task, self.corpus, self.topic_names)}
+            files = {task.path: _render(self.env, task, self.corpus)}
         else:
             files = task.make()
             if task.index:
@@ -389,13 +389,11 @@ def render_site(
         *pages(corpus, feed_dates(corpus), references, scope),
         *(task for task in exported if task.paths),
     ]
-    topic_names = {t.id: "\u2003" * t.depth + t.title for t in corpus.topics}
     job = Job(
         env=env,
         fragments=Fragments(env, signer, kept_fragments(cache, signer)),
         corpus=corpus,
         output=output,
-        topic_names=json.dumps(topic_names, ensure_ascii=False),
         signer=signer,
         known=cache.known("pages") if signer.shell else {},
     )
@@ -586,6 +584,7 @@ def exports(corpus: Corpus, static: Path, search: Export, scope: Scope | None = 
         made = functools.partial(topic_citation_files, topic, paths)
         yield Export(paths, made, (topic.id, topic.all_papers))
     yield Export((), functools.partial(corpus_files, corpus))
+    yield Export((), functools.partial(topic_names_file, corpus))
     yield search
     yield Export((), functools.partial(_static_files, static))
 
@@ -600,14 +599,13 @@ def topic_export_paths(topic: Topic) -> tuple[str, str]:
     return (base + f"{topic.id}.bib", base + f"{topic.id}.json")
 
 
-def _render(env: jinja2.Environment, page: Page, corpus: Corpus, topic_names: str = "") -> bytes:
+def _render(env: jinja2.Environment, page: Page, corpus: Corpus) -> bytes:
     root = "../" * page.path.count("/")
     context = {
         "site": corpus.config,
         "corpus": corpus,
         "root": root,
         "page_path": page.path,
-        "topic_names": topic_names,
     }
     try:
         details = page.details() if page.details else {}

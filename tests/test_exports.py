@@ -72,6 +72,17 @@ def test_papers_json_holds_the_corpus(site: Path, corpus) -> None:
     assert set(first) >= {"key", "title", "authors", "year", "topics", "summary", "page"}
 
 
+def test_topic_names_for_the_filters_are_one_file_in_tree_order(site: Path, corpus) -> None:
+    script = (site / "topics/names.js").read_text()
+    assert script.startswith("SurveyFilters.topicNames(") and script.endswith(");\n")
+    pairs = json.loads(script.removeprefix("SurveyFilters.topicNames(").removesuffix(");\n"))
+    assert [topic_id for topic_id, _ in pairs] == [t.id for t in corpus.topics]
+    inner = corpus.topics[1]
+    assert pairs[1] == [inner.id, "\u2003" * inner.depth + inner.title]
+    listing = (site / "papers/index.html").read_text()
+    assert "data-listing" in listing and inner.title not in listing.split("data-listing", 1)[1].split(">", 1)[0]
+
+
 def test_feeds_are_atom_with_absolute_links(site: Path, corpus) -> None:
     feeds = [site / "feed.xml"] + [site / f"topics/{root.id}/feed.xml" for root in corpus.roots]
     for path in feeds:

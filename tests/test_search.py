@@ -106,6 +106,13 @@ def test_two_filters_stack_with_counts_in_the_url_and_survive_reload(browser, si
     page.goto((site / "papers/index.html").as_uri())
     total = len(corpus.papers)
     assert page.locator(".filter-status").inner_text() == f"Showing {total} of {total} papers"
+    selector = "select[name=topic] option[value=alignment-evaluation]"
+    # until topics/names.js has loaded, the menu shows topic ids
+    page.wait_for_function(f"() => !document.querySelector('{selector}').textContent.startsWith('alignment-')")
+    topic_option = page.locator(selector)
+    in_topic = sum(1 for p in corpus.papers if "alignment-evaluation" in p.facet_topics)
+    title = corpus.topic_by_id["alignment-evaluation"].title
+    assert topic_option.inner_text().strip() == f"{title} ({in_topic})"
     page.select_option("select[name=topic]", "alignment-evaluation")
     arxiv_option = page.locator("select[name=venue] option[value=arXiv]").inner_text()
     want = expected_count(corpus, "alignment-evaluation", "arXiv")
