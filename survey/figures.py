@@ -102,11 +102,14 @@ def taxonomy_map(corpus: Corpus, root: str) -> str:
 YEAR_SPAN = 15  # years shown one bar each; older papers share a first bar
 
 
-def year_counts(papers: list[Paper], corpus: Corpus) -> list[tuple[str, int, int, list[int]]]:
+def year_counts(
+    papers: list[Paper], corpus: Corpus, by_part: bool = True
+) -> list[tuple[str, int, int, list[int]]]:
     """Bars as (label, first year, last year, count per top-level topic), oldest first.
 
     The last YEAR_SPAN years get a bar each; anything older is summed into one first bar. A paper
-    filed under several parts counts once, under the first part in survey order.
+    filed under several parts counts once, under the first part in survey order. Without
+    `by_part`, every paper counts under the first part: only the totals are wanted.
     """
     if not papers:
         return []
@@ -123,14 +126,14 @@ def year_counts(papers: list[Paper], corpus: Corpus) -> list[tuple[str, int, int
             if paper.year < first_single
             else paper.year - first_single + (len(bars) - (last - first_single + 1))
         )
-        part = min(map(parts.__getitem__, map(id, paper.topics)), default=0)
+        part = min(map(parts.__getitem__, map(id, paper.topics)), default=0) if by_part else 0
         counts[index][part] += 1
     return [(label, start, end, count) for (label, start, end), count in zip(bars, counts, strict=True)]
 
 
 def papers_per_year(papers: list[Paper], corpus: Corpus, figure_id: str, stacked: bool = True) -> str:
     """A bar per year, stacked by top-level topic when `stacked`."""
-    bars = year_counts(papers, corpus)
+    bars = year_counts(papers, corpus, by_part=stacked)
     if not bars:
         return ""
     bar, gap, plot_height, left, bottom = 26, 8, 150, 34, 40

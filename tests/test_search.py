@@ -108,7 +108,8 @@ def test_two_filters_stack_with_counts_in_the_url_and_survive_reload(browser, si
     assert page.locator(".filter-status").inner_text() == f"Showing {total} of {total} papers"
     selector = "select[name=topic] option[value=alignment-evaluation]"
     # until topics/names.js has loaded, the menu shows topic ids
-    page.wait_for_function(f"() => !document.querySelector('{selector}').textContent.startsWith('alignment-')")
+    names_loaded = f"() => !document.querySelector('{selector}').textContent.startsWith('alignment-')"
+    page.wait_for_function(names_loaded)
     topic_option = page.locator(selector)
     in_topic = sum(1 for p in corpus.papers if "alignment-evaluation" in p.facet_topics)
     title = corpus.topic_by_id["alignment-evaluation"].title
