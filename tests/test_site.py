@@ -156,7 +156,7 @@ def test_script_in_a_summary_never_reaches_the_page(tmp_path: Path) -> None:
 
 
 def test_whats_new_lists_the_latest_papers_and_points_at_the_table(project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import survey.render
+    import survey.pages
 
     def listed() -> list[str]:
         page = (project / "site/new/index.html").read_text()
@@ -166,7 +166,7 @@ def test_whats_new_lists_the_latest_papers_and_points_at_the_table(project: Path
     assert main(["build", "--output", "site"], io.StringIO(), io.StringIO()) == 0
     every = listed()
     assert len(every) == 5 and "papers table" not in (project / "site/new/index.html").read_text()
-    monkeypatch.setattr(survey.render, "NEW_LIMIT", 2)
+    monkeypatch.setattr(survey.pages, "NEW_LIMIT", 2)
     assert main(["build", "--output", "site", "--no-cache"], io.StringIO(), io.StringIO()) == 0
     page = (project / "site/new/index.html").read_text()
     assert listed() == every[:2]  # the two added last, in the same order
@@ -199,7 +199,7 @@ def test_edit_links_point_at_the_file_in_the_repository(
     """Each "Suggest an edit" link names the file's path from the repository root (the working
     folder), through symbolic links, and there is none for a file outside it."""
     from survey.model import SiteConfig
-    from survey.render import edit_url
+    from survey.pages import edit_url
 
     class Site:
         config = SiteConfig("t", "d", "s", repository="https://github.com/example/atlas")
