@@ -59,7 +59,7 @@ def latex_to_unicode(text: str) -> str:
         text = _STYLE.sub(r"\1", text)
     for tex, char in _DASHES:
         text = text.replace(tex, char)
-    text = re.sub(r"(?<!\\)~", "\u00a0", text)
+    text = re.sub(r"(?<!\\)~", " ", text)  # a tie: where lines break is the browser's business
     text = re.sub(r"(?<!\\)\$", "", text)
     text = re.sub(r"(?<!\\)[{}]", "", text)
     text = _ESCAPE.sub(lambda m: ESCAPES[m.group(1)], text)
