@@ -25,4 +25,5 @@ def load_config(content_dir: Path, report: Report) -> SiteConfig | None:
         base_url=data.get("base_url", ""),
         repository=data.get("repository", "").rstrip("/"),
         branch=data.get("branch", "main"),
+        survey_line=data.line_of("survey"),
     )

@@ -52,6 +52,7 @@ class SiteConfig:
     base_url: str = ""
     repository: str = ""
     branch: str = "main"
+    survey_line: int = 0  # where site.yaml names the survey, for an error about it
 
 
 @dataclass(eq=False)  # identity: the corpus links objects, it never compares copies

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -169,7 +170,7 @@ def _build(key: str, path: Path, fields: dict, lines: dict, report: Report) -> L
         return None
     for name in missing:
         report.error(path, lines[""], f"missing {name}; add a '{name}:' field (or paste the paper's BibTeX)")
-    authors, et_al = _authors(fields.get("authors", []), path, lines.get("authors", 0), report)
+    authors, et_al = _authors(fields.get("authors", []), path, _item_lines(lines, "authors"), report)
     if missing or authors is None:
         return None
     summary = fields["summary"]
@@ -208,28 +209,39 @@ def _build(key: str, path: Path, fields: dict, lines: dict, report: Report) -> L
     return LoadedPaper(paper, references)
 
 
-def _authors(names: list[str], path: Path, line: int, report: Report) -> tuple[list[str] | None, bool]:
-    """Authors as "Given Family", and whether the list ends in 'others'."""
+def _item_lines(lines: dict, field: str) -> Callable[[int], int]:
+    """The line of item `index` of a list field: its own line when the YAML lists it, else the
+    field's (a BibTeX author field is one line)."""
+    return lambda index: lines.get(f"{field}.{index}", lines.get(field, 0))
+
+
+def _authors(
+    names: list[str], path: Path, line_of: Callable[[int], int], report: Report
+) -> tuple[list[str] | None, bool]:
+    """Authors as "Given Family", and whether the list ends in 'others'. Errors are reported at the
+    line of the name at fault."""
     et_al = bool(names) and names[-1].strip().lower() == ET_AL
     names = names[:-1] if et_al else names
-    if any(name.strip().lower() == ET_AL for name in names):
-        report.error(path, line, "'others' may only be the last author")
+    misplaced = [index for index, name in enumerate(names) if name.strip().lower() == ET_AL]
+    if misplaced:
+        report.error(path, line_of(misplaced[0]), "'others' may only be the last author")
         return None, et_al
     if not names:
-        report.error(path, line, "authors must name at least one person")
+        report.error(path, line_of(0), "authors must name at least one person")
         return None, et_al
     normalised = [normalise_name(name) for name in names]
-    if not all(any(c.isalnum() for c in name) for name in normalised):
-        report.error(path, line, "an author name is blank; write each author as 'Given Family'")
+    blank = [index for index, name in enumerate(normalised) if not any(c.isalnum() for c in name)]
+    if blank:
+        report.error(path, line_of(blank[0]), "an author name is blank; write each author as 'Given Family'")
         return None, et_al
     # BibTeX reads "Given Family", "Family, Given" or "Family, Jr, Given": pybtex refuses a name
     # with more commas, which stopped the build with a traceback while formatting references
-    unreadable = [written for written, name in zip(names, normalised, strict=True) if name.count(",") > 2]
+    unreadable = [index for index, name in enumerate(normalised) if name.count(",") > 2]
     if unreadable:
         report.error(
             path,
-            line,
-            f"author name '{unreadable[0]}' has too many commas for BibTeX; write each author as "
+            line_of(unreadable[0]),
+            f"author name '{names[unreadable[0]]}' has too many commas for BibTeX; write each author as "
             "'Given Family' or 'Family, Given'",
         )
         return None, et_al

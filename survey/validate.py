@@ -152,8 +152,13 @@ def check_leaf_topics(corpus: Corpus, report: Report) -> None:
 
 def check_survey_paper(corpus: Corpus, report: Report) -> None:
     if corpus.survey_paper is None:
-        path = corpus.content_dir / "site.yaml"
-        report.error(path, 0, f"survey: no paper file content/papers/{corpus.config.survey}.yaml")
+        config = corpus.config
+        report.error(
+            corpus.content_dir / "site.yaml",
+            config.survey_line,
+            f"survey: no paper file content/papers/{config.survey}.yaml"
+            f"{did_you_mean(config.survey, set(corpus.paper_by_key))}",
+        )
 
 
 CORPUS_RULES: list[Callable[[Corpus, Report], None]] = [

@@ -151,7 +151,7 @@ def test_an_author_name_bibtex_cannot_read_is_refused_at_its_line(project: Path)
         "topics: [sl]\nsummary: Says this. Says that.\n"
     )
     expected = (
-        "content/papers/commas2024paper.yaml:2: error: author name 'Last, Jr, First, Extra, More' has "
+        "content/papers/commas2024paper.yaml:4: error: author name 'Last, Jr, First, Extra, More' has "
         "too many commas for BibTeX; write each author as 'Given Family' or 'Family, Given'"
     )
     for command in (["check"], ["build", "--output", "site"]):
