@@ -52,7 +52,8 @@ class SiteConfig:
     base_url: str = ""
     repository: str = ""
     branch: str = "main"
-    survey_line: int = 0  # where site.yaml names the survey, for an error about it
+    # where site.yaml names the survey, for an error about it: not part of what pages are made from
+    survey_line: int = field(default=0, repr=False, compare=False)
 
 
 @dataclass(eq=False)  # identity: the corpus links objects, it never compares copies
