@@ -149,8 +149,9 @@ def _fields_from_bibtex(entry: BibEntry, path: Path, report: Report) -> dict[str
         year = raw["year"].strip()
         if year.isdigit():
             found["year"] = (int(year), at["year"])
-        else:
+        else:  # reported here, at its line: the paper is not built, but its year is not "missing"
             report.error(path, at["year"], f"year '{year}' in the BibTeX is not a number")
+            found["year"] = (None, at["year"])
     for name in BIB_VENUE_FIELDS:
         if name in raw:
             found["venue"] = (latex_to_unicode(raw[name]), at[name])
@@ -171,7 +172,7 @@ def _build(key: str, path: Path, fields: dict, lines: dict, report: Report) -> L
     for name in missing:
         report.error(path, lines[""], f"missing {name}; add a '{name}:' field (or paste the paper's BibTeX)")
     authors, et_al = _authors(fields.get("authors", []), path, _item_lines(lines, "authors"), report)
-    if missing or authors is None:
+    if missing or authors is None or fields["year"] is None:
         return None
     summary = fields["summary"]
     rendered = render_markdown(summary)

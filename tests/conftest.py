@@ -36,6 +36,15 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
+def check_errors() -> list[str]:
+    """The errors `survey check` prints for the project in the working folder (it must fail)."""
+    from survey.cli import main
+
+    err = io.StringIO()
+    assert main(["check"], io.StringIO(), err) == 1
+    return [line for line in err.getvalue().splitlines() if ": error: " in line]
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working directory holding content/ (the good fixture); paths in messages are relative to it."""

@@ -4,12 +4,9 @@ cover unknown topics, dangling relations, years and duplicate arXiv ids (tests/t
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from conftest import edit
-
-from survey.cli import main
+from conftest import check_errors, edit
 
 PAPER_FIELDS = {"authors": "[Ada Writer]", "summary": "Says this. Says that.", "more": ""}
 
@@ -22,13 +19,6 @@ def paper(title: str, **fields: str) -> str:
         f"title: {title}\nauthors: {values['authors']}\nyear: 2024\ntopics: [sl]\n"
         f"summary: {values['summary']}\n{values['more']}"
     )
-
-
-def check_errors() -> list[str]:
-    """What `survey check` printed, one line per error, with the exit code asserted to be 1."""
-    err = io.StringIO()
-    assert main(["check"], io.StringIO(), err) == 1
-    return [line for line in err.getvalue().splitlines() if ": error: " in line]
 
 
 def add_paper(project: Path, key: str, text: str) -> None:

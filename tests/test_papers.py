@@ -1,0 +1,55 @@
+"""papers.py: a paper file (and its pasted BibTeX) into a Paper, and what `survey check` says of a
+file it cannot read. Malformed YAML, bad UTF-8, invalid BibTeX and a missing title have corpora of
+their own under tests/fixtures/bad (tests/test_cli.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import check_errors
+
+from survey.diagnostics import Report
+from survey.papers import load_papers
+
+PASTED = """topics: [sl]
+summary: Says this. Says that.
+title: The YAML Title Wins
+bibtex: |
+  @article{{pasted2024entry,
+    title = {{The {{B}}ib{{T}}e{{X}} Title}},
+    author = {{M{{\\"u}}ller, Ada and others}},
+    year = {{{year}}},
+    journal = {{Journal of Tests}},
+    doi = {{10.1234/pasted}},
+    url = {{https://example.org/pasted}},
+  }}
+"""
+
+
+def test_fields_the_yaml_lacks_come_from_the_pasted_bibtex(project: Path) -> None:
+    (project / "content/papers/pasted2024entry.yaml").write_text(PASTED.format(year=2024))
+    report = Report()
+    loaded = {item.paper.key: item.paper for item in load_papers(project / "content", report)}
+    assert report.ok
+    paper = loaded["pasted2024entry"]
+    assert paper.title == "The YAML Title Wins"
+    assert (paper.author_names, paper.et_al) == (["Ada Müller"], True)
+    assert (paper.year, paper.venue, paper.doi, paper.url) == (
+        2024, "Journal of Tests", "10.1234/pasted", "https://example.org/pasted",
+    )  # fmt: skip
+    assert paper.line("year") == 8 and paper.line("title") == 3  # where each value was written
+
+
+def test_a_bibtex_year_that_is_not_a_number_is_reported_once_at_its_line(project: Path) -> None:
+    (project / "content/papers/pasted2024entry.yaml").write_text(PASTED.format(year="forthcoming"))
+    assert check_errors() == [
+        "content/papers/pasted2024entry.yaml:8: error: year 'forthcoming' in the BibTeX is not a number"
+    ]
+
+
+def test_a_file_name_that_is_not_a_key(project: Path) -> None:
+    (project / "content/papers/Bad_Key.yaml").write_text("title: Bad\n")
+    assert check_errors() == [
+        "content/papers/Bad_Key.yaml: error: file name 'Bad_Key' is not a valid key; "
+        "use lowercase letters, digits and hyphens"
+    ]
