@@ -65,3 +65,28 @@ def test_phone_width_has_no_horizontal_scroll(browser, site: Path) -> None:
         )
         assert overflow <= 0, path
     page.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "chart"),
+    [("stats/index.html", "corpus-years"), ("topics/outer-alignment/index.html", "topic-years")],
+)
+def test_a_chart_over_the_years_opens_at_its_newest_end_on_a_phone(
+    browser, site: Path, path: str, chart: str
+) -> None:
+    """Too wide for a phone, it scrolls; what shows first is the newest years, where most papers are.
+    Where it fits, it sits on the left as every figure does."""
+    for width, newest_shown in ((360, True), (1280, False)):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        page.goto((site / path).as_uri())
+        svg = page.locator(f"svg#{chart}")
+        box = svg.locator("xpath=..").bounding_box()
+        bars = svg.locator("g[data-count]")
+        first, last = bars.first.bounding_box(), bars.last.bounding_box()
+        if newest_shown:
+            assert box["x"] <= last["x"] and last["x"] + last["width"] <= box["x"] + box["width"]
+            if path.startswith("stats"):  # 60 years of the corpus do not fit: the oldest are to the left
+                assert first["x"] < box["x"]
+        else:
+            assert first["x"] - box["x"] < 60  # the chart's left margin only
+        page.close()
