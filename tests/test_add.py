@@ -151,3 +151,63 @@ def test_unusable_bibtex(project: Path, bad: str) -> None:
     code, _, err = add("--bibtex", "-", "--topic", "rl", "--summary", "A. B.", stdin=io.StringIO(bad))
     assert code == 1 and err.startswith("survey add: ")
     assert list((project / "content/papers").glob("x*.yaml")) == []
+
+
+def test_arxiv_unreachable_or_unknown(project: Path) -> None:
+    def offline(url: str) -> bytes:
+        raise OSError("Network is unreachable")
+
+    code, _, err = add("--arxiv", "2305.18290", "--topic", "sl", "--summary", "A. B.", fetch=offline)
+    assert code == 1
+    assert err.strip() == (
+        "survey add: could not reach the arXiv API (Network is unreachable); "
+        "add the paper with --bibtex instead"
+    )
+    empty = b'<feed xmlns="http://www.w3.org/2005/Atom"><title>query</title></feed>'
+    code, _, err = add(
+        "--arxiv", "2399.99999", "--topic", "sl", "--summary", "A. B.", fetch=lambda url: empty
+    )
+    assert (code, err.strip()) == (1, "survey add: arXiv has no paper 2399.99999; check the id")
+
+
+def test_a_preprint_entry_is_filed_as_arxiv_with_its_id(project: Path) -> None:
+    entry = (
+        "@misc{x,\n  title = {A Preprint About Rewards},\n  author = {Writer, Ada},\n  year = {2024},\n"
+        "  howpublished = {arXiv preprint arXiv:2401.01234},\n}\n"
+    )
+    code, _, err = add("--bibtex", "-", "--topic", "rl", "--summary", "A. B.", stdin=io.StringIO(entry))
+    assert (code, err) == (0, "")
+    data = yaml.safe_load((project / "content/papers/writer2024preprint.yaml").read_text())
+    assert (data["venue"], data["arxiv"]) == ("arXiv", "2401.01234")
+
+
+def test_a_key_already_taken_gets_a_letter(project: Path) -> None:
+    def entry(title: str) -> io.StringIO:
+        return io.StringIO(
+            f"@article{{x,\n  title = {{{title}}},\n  author = {{Writer, Ada}},\n  year = {{2024}},\n}}\n"
+        )
+
+    for title in ("Rewards in Practice", "Rewards in Theory", "Rewards at Scale"):
+        assert add("--bibtex", "-", "--topic", "rl", "--summary", "A. B.", stdin=entry(title))[0] == 0
+    written = sorted(p.name for p in (project / "content/papers").glob("writer2024rewards*.yaml"))
+    assert written == ["writer2024rewards.yaml", "writer2024rewardsb.yaml", "writer2024rewardsc.yaml"]
+    assert check() == 0
+
+
+@pytest.mark.parametrize(
+    ("year", "summary", "message"),
+    [
+        ("forthcoming", "A. B.", "survey add: the BibTeX year 'forthcoming' is not a number"),
+        ("2024", "Only one sentence", "survey add: line 7: summary needs at least two sentences"),
+    ],
+)
+def test_an_entry_that_would_not_pass_check_writes_nothing(
+    project: Path, year: str, summary: str, message: str
+) -> None:
+    entry = (
+        f"@article{{x,\n  title = {{Something New}},\n  author = {{Writer, Ada}},\n  year = {{{year}}},\n}}\n"
+    )
+    before = sorted((project / "content/papers").iterdir())
+    code, _, err = add("--bibtex", "-", "--topic", "rl", "--summary", summary, stdin=io.StringIO(entry))
+    assert code == 1 and err.startswith(message)
+    assert sorted((project / "content/papers").iterdir()) == before
