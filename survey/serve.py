@@ -13,6 +13,7 @@ import gc
 import io
 import json
 import multiprocessing
+import socket
 import sys
 import threading
 import traceback
@@ -237,7 +238,14 @@ def watch(
         rebuild(builder, state)
 
 
+HOST = "127.0.0.1"
+
+
 def serve(content: Path, output: Path, port: int, stdout: TextIO, stderr: TextIO) -> int:
+    # a port already taken is said before the first build, which takes seconds on a large corpus
+    if (problem := _cannot_listen(port)) is not None:
+        print(problem, file=stderr)
+        return 1
     state = BuildState()
     builder = Builder(content, output, stdout, stderr)  # before any thread starts: it forks
     rebuild(builder, state)
@@ -245,15 +253,17 @@ def serve(content: Path, output: Path, port: int, stdout: TextIO, stderr: TextIO
         print("nothing to serve: fix the errors above, then run survey serve again", file=stderr)
         return 1
     handler = type("Handler", (DevHandler,), {"state": state})
-    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(output)))
+    try:
+        server = ThreadingHTTPServer((HOST, port), functools.partial(handler, directory=str(output)))
+    except OSError as error:  # taken while the first build ran
+        print(_listen_error(port, error), file=stderr)
+        return 1
     server.daemon_threads = True
     project = Project.at(content)
     ready = threading.Event()
     threading.Thread(target=watch, args=(project, builder, stdout, state, ready), daemon=True).start()
     ready.wait(timeout=10)
-    print(
-        f"serving {output} at http://127.0.0.1:{server.server_port}/ (Ctrl+C stops)", file=stdout, flush=True
-    )
+    print(f"serving {output} at http://{HOST}:{server.server_port}/ (Ctrl+C stops)", file=stdout, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -261,3 +271,21 @@ def serve(content: Path, output: Path, port: int, stdout: TextIO, stderr: TextIO
     finally:
         server.server_close()
     return 0
+
+
+def _cannot_listen(port: int) -> str | None:
+    """Why the server could not listen on `port`, or None when it can (tried as the server binds)."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as http.server's own socket does
+    try:
+        probe.bind((HOST, port))
+    except OSError as error:
+        return _listen_error(port, error)
+    finally:
+        probe.close()
+    return None
+
+
+def _listen_error(port: int, error: OSError) -> str:
+    reason = error.strerror or str(error)
+    return f"survey serve: cannot listen on {HOST}:{port} ({reason}); pass --port N to use another port"

@@ -70,3 +70,21 @@ def test_serve_rebuilds_on_edit_and_survives_a_broken_file(tmp_path: Path) -> No
 
 def children(pid: int) -> list[int]:
     return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_a_port_already_taken_is_said_before_building(tmp_path: Path) -> None:
+    import socket
+
+    lay_out(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "survey", "serve", "--port", str(port), "--output", "site"]
+        done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        f"survey serve: cannot listen on 127.0.0.1:{port} (Address already in use); "
+        "pass --port N to use another port"
+    )
+    assert done.stdout == "" and not (tmp_path / "site").exists()  # nothing was built first
