@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -38,10 +39,11 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--base-url",
         default=None,
+        type=_absolute_url,
         help="public URL of the site, ending in / (overrides site.yaml's base_url)",
     )
     build_cmd.add_argument(
-        "--jobs", type=int, default=0, metavar="N",
+        "--jobs", type=_job_count, default=0, metavar="N",
         help="processes to build with (default: on Linux, one per core for large corpora)",
     )  # fmt: skip
 
@@ -67,7 +69,7 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument(
         "--output", type=Path, default=Path("_site"), help="output folder (default: _site)"
     )
-    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve_cmd.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0: any free one)")
     return top
 
 
@@ -75,6 +77,29 @@ def _content_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--content", type=Path, default=Path("content"), help="corpus folder (default: content)"
     )
+
+
+def _absolute_url(value: str) -> str:
+    """--base-url: what site.yaml's base_url must be (its schema says the same), the / added."""
+    if not re.match(r"^https?://[^\s/]+", value) or any(c.isspace() for c in value):
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not an absolute http(s) URL, such as https://example.org/atlas/"
+        )
+    return value
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a port number (0 to 65535; 0: any free port)")
+    return int(value)
+
+
+def _job_count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not 0 (one process per core) or a number of processes"
+        )
+    return int(value)
 
 
 def main(
@@ -166,6 +191,9 @@ def run_build(
         if committed:
             committed()
 
+    if output.exists() and not output.is_dir():
+        report.error(output, 0, "is a file, not a folder; pass --output DIR for the site")
+        return _failed(report, output, stderr)
     try:
         stats = build(
             Project.at(content),
@@ -181,13 +209,20 @@ def run_build(
     except TemplateFailure as failure:
         report.error(failure.path, failure.line, f"template error: {failure.message}")
         stats = None
+    except OSError as error:  # the output folder cannot be made or written (staged files are discarded)
+        report.error(output, 0, f"cannot write the site here: {error.strerror}; pass --output DIR")
+        stats = None
     if stats is None:
-        _print_report(report, "text", stderr)
-        print(f"build failed: {len(report.errors)} error(s); {output} was left as it was", file=stderr)
-        return 1
+        return _failed(report, output, stderr)
     if not told:  # nothing to do: the site was already up to date
         tell(stats)
     return 0
+
+
+def _failed(report: Report, output: Path, stderr: TextIO) -> int:
+    _print_report(report, "text", stderr)
+    print(f"build failed: {len(report.errors)} error(s); {output} was left as it was", file=stderr)
+    return 1
 
 
 def _print_report(report: Report, style: str, stream: TextIO) -> None:

@@ -225,3 +225,44 @@ def test_names_too_long_for_a_file_name_and_venues_differing_in_case_get_pages(p
     venue_pages = sorted(p.parent.name for p in (project / "site/venues").glob("findings*/index.html"))
     assert venue_pages == ["findings", "findings-2"]
     assert "A Paper At A Lowercase Venue" in (project / "site/venues/findings-2/index.html").read_text()
+
+
+def test_an_output_that_cannot_hold_the_site_is_refused_without_a_traceback(project: Path) -> None:
+    (project / "notes.txt").write_text("mine")
+    code, _, err = run("build", "--output", "notes.txt")
+    assert code == 1 and "Traceback" not in err
+    assert err.splitlines() == [
+        "notes.txt: error: is a file, not a folder; pass --output DIR for the site",
+        "build failed: 1 error(s); notes.txt was left as it was",
+    ]
+    assert (project / "notes.txt").read_text() == "mine"
+    code, _, err = run("build", "--output", "notes.txt/site")  # a folder that cannot be made
+    assert code == 1
+    assert (
+        err.splitlines()[0]
+        == "notes.txt/site: error: cannot write the site here: Not a directory; pass --output DIR"
+    )
+    assert sorted(p.name for p in project.iterdir()) == [".survey-cache", "content", "notes.txt"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        (
+            "--base-url",
+            "example.org/atlas",
+            "is not an absolute http(s) URL, such as https://example.org/atlas/",
+        ),
+        ("--jobs", "-2", "is not 0 (one process per core) or a number of processes"),
+        ("--port", "70000", "is not a port number (0 to 65535; 0: any free port)"),
+    ],
+)
+def test_options_out_of_range_are_refused(
+    project: Path, capsys: pytest.CaptureFixture[str], option: str, value: str, message: str
+) -> None:
+    command = "serve" if option == "--port" else "build"
+    with pytest.raises(SystemExit) as exited:
+        run(command, option, value)
+    assert exited.value.code == 2
+    expected = f"survey {command}: error: argument {option}: '{value}' {message}"
+    assert capsys.readouterr().err.splitlines()[-1] == expected
