@@ -58,6 +58,10 @@ def load_papers(
         suffix = os.path.splitext(entry.name)[1]
         if suffix == ".yml" or (entry.is_file() and suffix not in (".yaml", ".md")):
             report.error(Path(entry.path), 0, "not a paper file; paper files end in .yaml")
+        elif entry.is_dir() and not entry.name.startswith("."):  # its files would be left out unsaid
+            report.error(
+                Path(entry.path), 0, "a folder among the papers; put paper files in content/papers/ itself"
+            )
         if suffix != ".yaml" or not entry.is_file():
             continue
         source = cache.files.of(entry.path) if cache.enabled else ""

@@ -117,7 +117,10 @@ def read_yaml(path: Path, report: Report) -> Any:
     if text is None:
         return None
     try:
-        return yaml.load(text, Loader=LineLoader)
+        data = yaml.load(text, Loader=LineLoader)
+        if data is None:  # nothing but blanks and comments: never meant as "no settings"
+            report.error(path, 1, "the file is empty; see docs/corpus.md for what it holds")
+        return data
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0

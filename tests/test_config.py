@@ -35,3 +35,10 @@ def test_no_settings_file(project: Path) -> None:
     assert check_errors() == [
         "content/site.yaml: error: missing site settings; create site.yaml (see docs/corpus.md)"
     ]
+
+
+def test_an_empty_settings_file(project: Path) -> None:
+    (project / "content/site.yaml").write_text("")
+    assert check_errors() == [
+        "content/site.yaml:1: error: the file is empty; see docs/corpus.md for what it holds"
+    ]

@@ -53,3 +53,14 @@ def test_a_file_name_that_is_not_a_key(project: Path) -> None:
         "content/papers/Bad_Key.yaml: error: file name 'Bad_Key' is not a valid key; "
         "use lowercase letters, digits and hyphens"
     ]
+
+
+def test_an_empty_file_and_a_folder_among_the_papers_are_not_passed_over(project: Path) -> None:
+    papers = project / "content/papers"
+    (papers / "empty2024file.yaml").write_text("# to do\n")
+    (papers / "drafts").mkdir()
+    (papers / "drafts/draft2024paper.yaml").write_text("title: A draft\n")
+    assert check_errors() == [
+        "content/papers/drafts: error: a folder among the papers; put paper files in content/papers/ itself",
+        "content/papers/empty2024file.yaml:1: error: the file is empty; see docs/corpus.md for what it holds",
+    ]
