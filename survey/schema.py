@@ -90,6 +90,11 @@ def _explain(error: jsonschema.ValidationError, root: Any) -> list[tuple[int, st
             return [(line, f"{where} must not be empty")]
         case "pattern":
             return [(line, f"{where}: '{value}' is not in the expected form ({_pattern_hint(where)})")]
+        case "uniqueItems":
+            index = next(i for i, item in enumerate(value) if item in value[:i])
+            return [
+                (_line_at(root, [*error.absolute_path, index]), f"{where}: '{value[index]}' is listed twice")
+            ]
         case "format":
             return [(line, f"{where}: '{value}' is not a valid {error.validator_value} (use YYYY-MM-DD)")]
     return [(line, f"{where}: {error.message}")]

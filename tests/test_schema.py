@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import BAD, GOOD, ROOT
+from conftest import BAD, GOOD, ROOT, check_errors
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_hostile import any_paper, plausible_paper
@@ -61,3 +61,17 @@ def test_files_that_conform_never_reach_jsonschema(monkeypatch) -> None:  # type
     monkeypatch.setattr(survey.schema, "validator", refuse)
     for path, name in yaml_files(ROOT / "content"):
         assert survey.schema.check_shape(read_yaml(path, Report()), name, path, Report())
+
+
+def test_an_item_listed_twice_is_named_at_its_second_line(project: Path) -> None:
+    (project / "content/papers/twice2024lists.yaml").write_text(
+        "title: Twice\nauthors: [Ada Writer]\nyear: 2024\nsummary: Says this. Says that.\n"
+        "topics:\n  - sl\n  - rl\n  - sl\ntags: [a, a]\n"
+        "relations:\n  builds_on: [christiano2017deep, christiano2017deep]\n"
+    )
+    assert check_errors() == [
+        "content/papers/twice2024lists.yaml:8: error: topics: 'sl' is listed twice",
+        "content/papers/twice2024lists.yaml:9: error: tags: 'a' is listed twice",
+        "content/papers/twice2024lists.yaml:11: error: relations.builds_on: 'christiano2017deep' "
+        "is listed twice",
+    ]
