@@ -153,7 +153,7 @@ def read_bibtex(text: str, path: Path, first_line: int, report: Report) -> BibEn
         report.error(
             path,
             first_line,
-            f"the bibtex field must hold exactly one entry, found {len(library.entries)}",
+            f"the BibTeX must hold exactly one entry (one paper), found {len(library.entries)}",
         )
         return None
     entry = library.entries[0]

@@ -211,3 +211,14 @@ def test_an_entry_that_would_not_pass_check_writes_nothing(
     code, _, err = add("--bibtex", "-", "--topic", "rl", "--summary", summary, stdin=io.StringIO(entry))
     assert code == 1 and err.startswith(message)
     assert sorted((project / "content/papers").iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "found"), [("", 0), ("@article{a, title={One}}\n@article{b, title={Two}}\n", 2)]
+)
+def test_bibtex_must_hold_one_paper(project: Path, text: str, found: int) -> None:
+    code, _, err = add("--bibtex", "-", "--topic", "rl", "--summary", "A. B.", stdin=io.StringIO(text))
+    assert (code, err.strip()) == (
+        1,
+        f"survey add: the BibTeX must hold exactly one entry (one paper), found {found}",
+    )

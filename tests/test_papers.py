@@ -64,3 +64,14 @@ def test_an_empty_file_and_a_folder_among_the_papers_are_not_passed_over(project
         "content/papers/drafts: error: a folder among the papers; put paper files in content/papers/ itself",
         "content/papers/empty2024file.yaml:1: error: the file is empty; see docs/corpus.md for what it holds",
     ]
+
+
+def test_pasted_bibtex_with_two_entries(project: Path) -> None:
+    two = "  @article{a, title={One}, author={Writer, Ada}, year={2024}}\n  @article{b, title={Two}}\n"
+    (project / "content/papers/two2024entries.yaml").write_text(
+        "topics: [sl]\nsummary: Says this. Says that.\nbibtex: |\n" + two
+    )
+    assert check_errors() == [
+        "content/papers/two2024entries.yaml:4: error: "
+        "the BibTeX must hold exactly one entry (one paper), found 2"
+    ]
