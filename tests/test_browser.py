@@ -90,3 +90,13 @@ def test_a_chart_over_the_years_opens_at_its_newest_end_on_a_phone(
         else:
             assert first["x"] - box["x"] < 60  # the chart's left margin only
         page.close()
+
+
+def test_a_topic_relation_graph_wider_than_its_frame_opens_at_its_newest_papers(browser, site: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto((site / "topics/outer-alignment/index.html").as_uri())
+    svg = page.locator("svg#topic-relations")
+    frame, drawn = svg.locator("xpath=..").bounding_box(), svg.bounding_box()
+    assert drawn["width"] > frame["width"]  # the bundled corpus's largest topic: it scrolls
+    assert drawn["x"] < frame["x"] and abs((drawn["x"] + drawn["width"]) - (frame["x"] + frame["width"])) < 2
+    page.close()
