@@ -23,3 +23,12 @@ for (const block of document.querySelectorAll(".copyable")) {
   });
   block.prepend(button);
 }
+
+// A paper's relation graph wider than its frame (a phone) opens with the paper itself in view, not
+// at the graph's oldest column; without JavaScript it opens there and scrolls as every figure does.
+for (const focus of document.querySelectorAll(".figure-wrap .fig-focus")) {
+  const frame = focus.closest(".figure-wrap");
+  const node = focus.getBoundingClientRect();
+  const area = frame.getBoundingClientRect();
+  frame.scrollLeft += node.left + node.width / 2 - (area.left + area.width / 2);
+}

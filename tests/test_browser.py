@@ -100,3 +100,16 @@ def test_a_topic_relation_graph_wider_than_its_frame_opens_at_its_newest_papers(
     assert drawn["width"] > frame["width"]  # the bundled corpus's largest topic: it scrolls
     assert drawn["x"] < frame["x"] and abs((drawn["x"] + drawn["width"]) - (frame["x"] + frame["width"])) < 2
     page.close()
+
+
+@pytest.mark.parametrize("key", ["ouyang2022training", "christiano2017deep", "rafailov2023direct"])
+def test_a_paper_relation_graph_opens_with_the_paper_in_view_on_a_phone(
+    browser, site: Path, key: str
+) -> None:
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    page.goto((site / f"papers/{key}/index.html").as_uri())
+    svg = page.locator("svg#relation-graph")
+    frame, node = svg.locator("xpath=..").bounding_box(), svg.locator(".fig-focus").bounding_box()
+    assert svg.bounding_box()["width"] > frame["width"]  # it scrolls: the paper could have been out of view
+    assert frame["x"] <= node["x"] and node["x"] + node["width"] <= frame["x"] + frame["width"]
+    page.close()
