@@ -80,7 +80,7 @@ def _content_option(command: argparse.ArgumentParser) -> None:
 
 
 def _absolute_url(value: str) -> str:
-    """--base-url: what site.yaml's base_url must be (its schema says the same), the / added."""
+    """--base-url: an absolute http(s) URL, as site.yaml's base_url must be (run_build adds a final /)."""
     if not re.match(r"^https?://[^\s/]+", value) or any(c.isspace() for c in value):
         raise argparse.ArgumentTypeError(
             f"'{value}' is not an absolute http(s) URL, such as https://example.org/atlas/"
