@@ -66,6 +66,8 @@ class DevHandler(SimpleHTTPRequestHandler):
             return self.send_bytes(RELOAD_SCRIPT, "text/javascript")
         path = Path(self.translate_path(self.path))
         if path.is_dir():
+            if not self.path.split("?", 1)[0].endswith("/"):  # as a static host does: the page's
+                return super().do_GET()  # relative links are resolved from its folder (a redirect)
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
             html = path.read_bytes().replace(

@@ -47,6 +47,10 @@ def test_serve_rebuilds_on_edit_and_survives_a_broken_file(tmp_path: Path) -> No
         assert "Training language models" in fetch(page)
         assert "/__survey__/reload.js" in fetch(page)  # injected when served, never written
         assert "__survey__" not in (tmp_path / "site/papers/ouyang2022training/index.html").read_text()
+        # a folder asked for without its final / is redirected to it, as static hosts do, so that
+        # the page's relative links (its citation downloads) resolve from its own folder
+        with urllib.request.urlopen(base + "papers/ouyang2022training", timeout=5) as response:
+            assert response.geturl() == base + "papers/ouyang2022training/"
 
         paper = content / "papers/ouyang2022training.yaml"
         paper.write_text(paper.read_text().replace("to follow instructions", "to follow edited instructions"))
