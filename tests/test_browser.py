@@ -113,3 +113,16 @@ def test_a_paper_relation_graph_opens_with_the_paper_in_view_on_a_phone(
     assert svg.bounding_box()["width"] > frame["width"]  # it scrolls: the paper could have been out of view
     assert frame["x"] <= node["x"] and node["x"] + node["width"] <= frame["x"] + frame["width"]
     page.close()
+
+
+def test_in_print_a_wide_figure_is_scaled_to_the_page_not_cut_off(browser, site: Path) -> None:
+    page = browser.new_page(viewport={"width": 800, "height": 1100})
+    page.emulate_media(media="print")
+    for path, figure in [
+        ("topics/outer-alignment/index.html", "topic-relations"),
+        ("index.html", "taxonomy-map"),
+    ]:
+        page.goto((site / path).as_uri())
+        drawn = page.locator(f"svg#{figure}").bounding_box()
+        assert drawn["x"] >= 0 and drawn["x"] + drawn["width"] <= 800, path
+    page.close()
