@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+
+from survey.cli import main
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -125,4 +128,27 @@ def test_in_print_a_wide_figure_is_scaled_to_the_page_not_cut_off(browser, site:
         page.goto((site / path).as_uri())
         drawn = page.locator(f"svg#{figure}").bounding_box()
         assert drawn["x"] >= 0 and drawn["x"] + drawn["width"] <= 800, path
+    page.close()
+
+
+def test_overlong_words_break_rather_than_widen_a_phone_page(browser, project: Path) -> None:
+    """A bare URL in a summary, a title or a name with no space to wrap at: the page stays 360 px."""
+    long_name = "Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaftschaferswessen"
+    (project / "content/papers/long2024words.yaml").write_text(
+        "title: Reward-Model-Optimisation-Without-Any-Space-To-Wrap-At-Anywhere-In-This-Long-Title\n"
+        f"authors: [{long_name} Hubert]\nyear: 2024\ntopics: [sl]\n"
+        "summary: See https://example.org/a/long/path/with/no/space/to/wrap/at/anywhere/in/it. It matters.\n"
+    )
+    assert main(["build", "--output", "site"], io.StringIO(), io.StringIO()) == 0
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    for path in [
+        "papers/long2024words/index.html",
+        "topics/sl/index.html",
+        "authors/index.html",
+        "stats/index.html",
+    ]:
+        page.goto((project / "site" / path).as_uri())
+        assert (
+            page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+        ), path
     page.close()
