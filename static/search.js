@@ -79,7 +79,7 @@
   async function search(query, limit) {
     await ready();
     const words = tokenize(query);
-    if (!words.length) return { results: [], words: [], terms: [] };
+    if (!words.length) return { results: [], words: [], terms: [], count: 0, partial: false };
     const expansions = words.map((w, i) => expand(w, i === words.length - 1));
     const shardNumbers = new Set();
     for (const found of expansions) for (const term of found.keys()) shardNumbers.add(shardOf(term));
@@ -228,10 +228,14 @@
     let limit = 30;
     async function show() {
       const found = await search(query, limit);
-      status.textContent = found.count
-        ? found.count + " paper" + (found.count === 1 ? "" : "s") + " for “" + query + "”" +
-          (found.partial ? " (no paper matches every word; showing papers that match some)" : "")
-        : "No papers match “" + query + "”.";
+      if (!tokenize(query).length) { // punctuation, or only words too common to search for ("the")
+        status.textContent = "Nothing to search for in “" + query + "”: type words from a title, an author, a venue, a year, a tag, a topic or a summary.";
+      } else {
+        status.textContent = found.count
+          ? found.count + " paper" + (found.count === 1 ? "" : "s") + " for “" + query + "”" +
+            (found.partial ? " (no paper matches every word; showing papers that match some)" : "")
+          : "No papers match “" + query + "”.";
+      }
       render(list, found);
       more.hidden = found.count <= limit;
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,17 @@ def test_search_page_takes_q_and_marks_matches(browser, site: Path) -> None:
     assert "Sleeper Agents" in first.locator(".result-title").inner_text()
     assert first.locator("mark").count() >= 1
     assert page.locator("#site-search").input_value() == "sleeper agents"
+    page.close()
+
+
+@pytest.mark.parametrize("query", ["((((", "the of"])
+def test_a_query_with_nothing_to_search_for_says_so(browser, site: Path, query: str) -> None:
+    page = browser.new_page()
+    page.goto((site / "search/index.html").as_uri() + "?q=" + urllib.parse.quote(query))
+    status = page.locator(".search-status")
+    page.wait_for_function("() => document.querySelector('.search-status').textContent.startsWith('Nothing')")
+    assert status.inner_text().startswith(f"Nothing to search for in “{query}”: type words from a title")
+    assert page.locator(".search-more").is_hidden()  # no "Show more" under no results
     page.close()
 
 
