@@ -116,7 +116,7 @@ def generate(n: int, out: Path, seed: int = 7) -> None:
         earlier = [f"p{rng.randrange(index):06d}" for _ in range(rng.randint(0, 2))] if index else []
         if earlier:
             data["relations"] = {"builds_on": sorted(set(earlier))}
-        data["added"] = f"2026-{1 + index % 12:02d}-{1 + index % 28:02d}"
+        data["added"] = f"2025-{1 + index % 12:02d}-{1 + index % 28:02d}"  # past: a future date is refused
         arxiv = f"{year % 100:02d}{1 + index % 12:02d}.{10000 + index:05d}"
         if index % 3 == 0:
             names = " and ".join(latex(", ".join(reversed(a.split(" ", 1)))) for a in authors)

@@ -33,6 +33,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -116,9 +117,9 @@ def edit_title(project: Path, marker: str) -> str:
 
 def add_paper(project: Path, marker: str) -> str:
     """A new paper file, with `marker` in its title; the path of its page. Its key puts it in the
-    middle of the corpus, as most new keys are; it is dated after every generated paper (those are
-    dated within 2026), as a paper is dated the day it is added (`survey add` does so), which puts
-    it last in the search index. One of its authors has papers already, the other is new."""
+    middle of the corpus, as most new keys are; it is dated today, after every generated paper
+    (those are dated within 2025), as `survey add` dates a paper, which puts it last in the search
+    index. One of its authors has papers already, the other is new."""
     key = f"p005000-added-{marker.lower()}"
     like = yaml.safe_load((project / "content/papers/p000002.yaml").read_text(encoding="utf-8"))
     paper = {
@@ -128,7 +129,7 @@ def add_paper(project: Path, marker: str) -> str:
         "topics": like["topics"],
         "tags": like.get("tags", []),
         "summary": "This paper is added while the site is built again. It is timed, not read.",
-        "added": "2026-12-31",
+        "added": date.today().isoformat(),
     }
     (project / f"content/papers/{key}.yaml").write_text(yaml.safe_dump(paper), encoding="utf-8")
     return f"papers/{key}/index.html"

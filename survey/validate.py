@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from operator import attrgetter
 
 from survey.diagnostics import Report, did_you_mean
@@ -116,7 +116,17 @@ def check_summary(paper: Paper, report: Report) -> None:
         )
 
 
-OWN_RULES: list[Callable[[Paper, Report], None]] = [check_summary, check_year, check_identifiers]
+def check_added(paper: Paper, report: Report) -> None:
+    """An `added` date after tomorrow (anywhere on Earth) is a typo: it would head the feeds for years."""
+    if paper.added and paper.added > date.today() + timedelta(days=1):
+        report.error(
+            paper.path,
+            paper.line("added"),
+            f"added: {paper.added.isoformat()} is in the future; give the day the paper was added",
+        )
+
+
+OWN_RULES: list[Callable[[Paper, Report], None]] = [check_summary, check_year, check_identifiers, check_added]
 PAPER_RULES: list[Callable[[Paper, Corpus, Report], None]] = [check_topics, check_relations]
 
 

@@ -67,7 +67,7 @@ def test_papers_that_come_or_go_move_the_postings_of_the_others(project: Path, k
         lambda: add("mmm2024middle", "asdfghjkl", "2026-01-03"),  # dated like a paper before its key
         lambda: (papers / "zzz2024first.yaml").unlink(),  # its own word leaves the index
         lambda: ((papers / "aaa2024last.yaml").unlink(), add("bbb2024second", "zxcvbnm", "2026-01-02")),
-        lambda: edit(papers / "mmm2024middle.yaml", "added: 2026-01-03", "added: 2026-12-01"),  # moves last
+        lambda: edit(papers / "mmm2024middle.yaml", "added: 2026-01-03", "added: 2026-11-20"),  # moves last
     ]
     for number, change in enumerate(changes):
         change()

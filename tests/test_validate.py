@@ -101,3 +101,11 @@ def test_author_names_at_fault_are_reported_at_their_own_line(project: Path) -> 
         "write each author as 'Given Family'",
         "content/papers/others2024middle.yaml:4: error: 'others' may only be the last author",
     ]
+
+
+def test_an_added_date_in_the_future(project: Path) -> None:
+    add_paper(project, "future2024added", paper("Future", more="added: 2062-01-05\n"))
+    assert check_errors() == [
+        "content/papers/future2024added.yaml:6: error: added: 2062-01-05 is in the future; "
+        "give the day the paper was added"
+    ]
