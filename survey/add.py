@@ -24,6 +24,7 @@ from survey.model import normalised_title, slugify
 from survey.papers import BIB_VENUE_FIELDS, normalise_name
 from survey.pipeline import load
 from survey.read import read_bibtex
+from survey.validate import ARXIV_NEW, ARXIV_OLD
 
 ARXIV_API = "https://export.arxiv.org/api/query?id_list={}"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -95,6 +96,8 @@ def from_bibtex(text: str) -> NewPaper:
 def from_arxiv(arxiv_id: str, fetch: Fetch | None = None) -> NewPaper:
     arxiv_id = re.sub(r"(?i)^(arxiv:|https?://arxiv.org/abs/)", "", arxiv_id.strip())
     arxiv_id = re.sub(r"v\d+$", "", arxiv_id)
+    if not (ARXIV_NEW.match(arxiv_id) or ARXIV_OLD.match(arxiv_id)):  # asked about, arXiv answers an error
+        raise AddError(f"'{arxiv_id}' is not an arXiv id such as 2203.02155 or hep-th/9901001")
     try:
         data = (fetch or _fetch)(ARXIV_API.format(arxiv_id))
     except OSError as exc:
@@ -103,6 +106,10 @@ def from_arxiv(arxiv_id: str, fetch: Fetch | None = None) -> NewPaper:
     if entry is None or entry.find(f"{ATOM}title") is None:
         raise AddError(f"arXiv has no paper {arxiv_id}; check the id")
     text = lambda tag: " ".join((entry.findtext(tag) or "").split())  # noqa: E731
+    # the API reports an error as an entry of its own: no date, no authors, its message as summary
+    if not re.match(r"\d{4}-", text(f"{ATOM}published")) or entry.find(f"{ATOM}author/{ATOM}name") is None:
+        said = text(f"{ATOM}summary")
+        raise AddError(f"arXiv gave no paper for {arxiv_id}{f' ({said})' if said else ''}; check the id")
     doi = text(f"{ARXIV_NS}doi")
     return NewPaper(
         title=text(f"{ATOM}title"),

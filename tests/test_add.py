@@ -222,3 +222,21 @@ def test_bibtex_must_hold_one_paper(project: Path, text: str, found: int) -> Non
         1,
         f"survey add: the BibTeX must hold exactly one entry (one paper), found {found}",
     )
+
+
+def test_an_arxiv_id_in_the_wrong_form_or_answered_with_an_error(project: Path) -> None:
+    asked: list[str] = []
+    code, _, err = add("--arxiv", "abc", "--topic", "sl", "--summary", "A. B.", fetch=asked.append)
+    assert (code, asked) == (1, [])  # refused before asking arXiv
+    assert err.strip() == "survey add: 'abc' is not an arXiv id such as 2203.02155 or hep-th/9901001"
+    # an answer with an entry but no date and no author: how the API reports an error
+    error = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/api/errors#x</id>'
+        b"<title>Error</title><summary>no such identifier</summary></entry></feed>"
+    )
+    code, _, err = add(
+        "--arxiv", "2399.99999", "--topic", "sl", "--summary", "A. B.", fetch=lambda url: error
+    )
+    assert code == 1 and "Traceback" not in err
+    assert err.strip() == "survey add: arXiv gave no paper for 2399.99999 (no such identifier); check the id"
+    assert not list((project / "content/papers").glob("*2399*"))
