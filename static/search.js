@@ -191,7 +191,9 @@
       if (!found.results.length) {
         const none = document.createElement("li");
         none.className = "result none";
-        none.textContent = "No papers match “" + query + "”.";
+        none.textContent = tokenize(query).length
+          ? "No papers match “" + query + "”."
+          : "Nothing to search for in “" + query + "” yet: keep typing."; // "the", "(("
         list.append(none);
       }
       status.textContent = found.count ? found.count + " papers found; press the down arrow to browse them" : "No papers found";

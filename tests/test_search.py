@@ -81,6 +81,18 @@ def test_a_query_with_nothing_to_search_for_says_so(browser, site: Path, query: 
     page.close()
 
 
+def test_the_box_asks_for_more_while_nothing_typed_can_be_searched_for(browser, site: Path) -> None:
+    page = browser.new_page()
+    page.goto((site / "index.html").as_uri())
+    page.locator("#site-search").fill("the")
+    page.wait_for_selector('#search-results[data-query="the"]', state="attached")
+    assert page.locator("#search-results").inner_text() == "Nothing to search for in “the” yet: keep typing."
+    page.locator("#site-search").fill("the zzzqqq")
+    page.wait_for_selector('#search-results[data-query="the zzzqqq"]', state="attached")
+    assert page.locator("#search-results").inner_text() == "No papers match “the zzzqqq”."
+    page.close()
+
+
 def test_keyboard_moves_through_results_and_enter_opens(browser, site: Path) -> None:
     page = browser.new_page()
     page.goto((site / "index.html").as_uri())
