@@ -7,10 +7,10 @@ Checks the shape of each file (schema.py) and what is needed to build a Paper at
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,7 +23,7 @@ from survey.latex import latex_to_unicode
 from survey.markup import Reference, render_markdown
 from survey.model import RELATION_KINDS, Paper
 from survey.parallel import Tick, share, split_work, ticking, worker_count
-from survey.read import BibEntry, LineDict, flat_lines, read_bibtex, read_yaml
+from survey.read import BibEntry, LineDict, flat_lines, item_line, read_bibtex, read_yaml
 from survey.schema import check_shape
 from survey.search import card, own_terms
 from survey.validate import check_own_fields
@@ -175,7 +175,10 @@ def _build(key: str, path: Path, fields: dict, lines: dict, report: Report) -> L
         return None
     for name in missing:
         report.error(path, lines[""], f"missing {name}; add a '{name}:' field (or paste the paper's BibTeX)")
-    authors, et_al = _authors(fields.get("authors", []), path, _item_lines(lines, "authors"), report)
+    # a missing author list is reported above; only one that is there is read
+    authors, et_al = (
+        _authors(fields["authors"], path, lines, report) if "authors" in fields else (None, False)
+    )
     if missing or authors is None or fields["year"] is None:
         return None
     summary = fields["summary"]
@@ -214,17 +217,12 @@ def _build(key: str, path: Path, fields: dict, lines: dict, report: Report) -> L
     return LoadedPaper(paper, references)
 
 
-def _item_lines(lines: dict, field: str) -> Callable[[int], int]:
-    """The line of item `index` of a list field: its own line when the YAML lists it, else the
-    field's (a BibTeX author field is one line)."""
-    return lambda index: lines.get(f"{field}.{index}", lines.get(field, 0))
-
-
 def _authors(
-    names: list[str], path: Path, line_of: Callable[[int], int], report: Report
+    names: list[str], path: Path, lines: dict[str, int], report: Report
 ) -> tuple[list[str] | None, bool]:
     """Authors as "Given Family", and whether the list ends in 'others'. Errors are reported at the
     line of the name at fault."""
+    line_of = functools.partial(item_line, lines, "authors")
     et_al = bool(names) and names[-1].strip().lower() == ET_AL
     names = names[:-1] if et_al else names
     misplaced = [index for index, name in enumerate(names) if name.strip().lower() == ET_AL]

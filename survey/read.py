@@ -95,6 +95,12 @@ def flat_lines(node: Any, prefix: str = "") -> dict[str, int]:
     return found
 
 
+def item_line(lines: dict[str, int], field: str, index: int) -> int:
+    """The line of item `index` of a list field in `lines` (flat_lines): its own when the YAML lists
+    it, else the field's (a BibTeX author field is one line), else the file's ("")."""
+    return lines.get(f"{field}.{index}", lines.get(field, lines.get("", 1)))
+
+
 def read_text(path: Path, report: Report) -> str | None:
     """The file as UTF-8 text, or None (reported) when it is not valid UTF-8."""
     data = path.read_bytes()

@@ -16,6 +16,7 @@ from operator import attrgetter
 from survey.diagnostics import Report, did_you_mean
 from survey.markup import Reference
 from survey.model import Corpus, Paper, Topic
+from survey.read import item_line
 
 ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}$")
 ARXIV_OLD = re.compile(r"^[a-z-]+(\.[A-Z]{2})?/\d{7}$")
@@ -52,7 +53,7 @@ def check_topics(paper: Paper, corpus: Corpus, report: Report) -> None:
         if topic_id not in known:
             report.error(
                 paper.path,
-                _item_line(paper, "topics", index),
+                item_line(paper.lines, "topics", index),
                 f"unknown topic '{topic_id}'{did_you_mean(topic_id, set(known))} "
                 "(topics are the ids in content/taxonomy.yaml)",
             )
@@ -62,7 +63,7 @@ def check_relations(paper: Paper, corpus: Corpus, report: Report) -> None:
     keys = corpus.paper_by_key
     for kind, targets in paper.relation_keys.items():
         for index, key in enumerate(targets):
-            line = _item_line(paper, f"relations.{kind}", index)
+            line = item_line(paper.lines, f"relations.{kind}", index)
             if key == paper.key:
                 report.error(paper.path, line, f"{kind}: a paper cannot relate to itself")
             elif key not in keys:
@@ -192,7 +193,3 @@ def _check_references(
 
 def _dangling(ref: Reference, known: set[str]) -> str:
     return f"link to unknown {ref.kind} '{ref.target}'{did_you_mean(ref.target, known)}"
-
-
-def _item_line(paper: Paper, field: str, index: int) -> int:
-    return paper.lines.get(f"{field}.{index}", paper.line(field))

@@ -75,3 +75,13 @@ def test_pasted_bibtex_with_two_entries(project: Path) -> None:
         "content/papers/two2024entries.yaml:4: error: "
         "the BibTeX must hold exactly one entry (one paper), found 2"
     ]
+
+
+def test_a_missing_author_list_is_reported_once(project: Path) -> None:
+    (project / "content/papers/noauthors2024paper.yaml").write_text(
+        "title: No Authors\nyear: 2024\ntopics: [sl]\nsummary: Says this. Says that.\n"
+    )
+    assert check_errors() == [
+        "content/papers/noauthors2024paper.yaml:1: error: missing authors; "
+        "add a 'authors:' field (or paste the paper's BibTeX)"
+    ]
