@@ -191,7 +191,7 @@
       if (!found.results.length) {
         const none = document.createElement("li");
         none.className = "result none";
-        none.textContent = tokenize(query).length
+        none.textContent = found.words.length
           ? "No papers match “" + query + "”."
           : "Nothing to search for in “" + query + "” yet: keep typing."; // "the", "(("
         list.append(none);
@@ -230,7 +230,7 @@
     let limit = 30;
     async function show() {
       const found = await search(query, limit);
-      if (!tokenize(query).length) { // punctuation, or only words too common to search for ("the")
+      if (!found.words.length) { // punctuation, or only words too common to search for ("the")
         status.textContent = "Nothing to search for in “" + query + "”: type words from a title, an author, a venue, a year, a tag, a topic or a summary.";
       } else {
         status.textContent = found.count
