@@ -68,13 +68,16 @@ def link(
     cache: BuildCache | None = None,
     workers: int = 1,
     neighbours: bool = True,
+    unreadable: frozenset[str] = frozenset(),
 ) -> Corpus:
     """Link the papers to their topics, authors, venues, years and one another; with `neighbours`,
     also each paper's same-author and related lists, which only pages show (`survey check` goes
-    without: a third of its time with the cache, 1.7 s of 6.5 without, at 10,000 papers)."""
+    without: a third of its time with the cache, 1.7 s of 6.5 without, at 10,000 papers).
+    `unreadable`: the keys of paper files that could not be read (papers.PaperFiles)."""
     for paper in papers:  # from the last build of a long-running builder, they may still be linked
         paper.unlink()
     corpus = Corpus(config, content_dir, roots, list(walk(roots)), sorted(papers, key=lambda p: p.key))
+    corpus.unreadable = unreadable
     ranked = _rank_newest_first(corpus.papers)
     _link_topics(corpus)
     corpus.authors, crowded_authors = _link_authors(ranked)

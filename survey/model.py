@@ -257,6 +257,9 @@ class Corpus:
     neighbours_keys: tuple[str, ...] = ()  # the cache keys of those lists
     # the authors and venues whose page addresses a namesake shares (one of them gets "-2"), hashed
     shared_addresses: str = ""
+    # the keys of paper files that could not be read, each reported at its own file: links to them
+    # are not reported again (validate.py). Empty in every corpus that is rendered.
+    unreadable: frozenset[str] = frozenset()
 
     @cached_property
     def topic_by_id(self) -> dict[str, Topic]:

@@ -39,9 +39,22 @@ class LoadedPaper:
     references: list[tuple[Reference, int]]  # internal links in the summary, with their line
 
 
+@dataclass
+class PaperFiles:
+    """What load_papers read: each paper, and the keys of the paper files that could not be read.
+
+    Each of those is reported at its own file; validate.py does not report again, in other files,
+    every link to it (one broken file made an error in each file relating to it, with a wrong
+    "did you mean").
+    """
+
+    loaded: list[LoadedPaper]
+    unreadable: frozenset[str] = frozenset()
+
+
 def load_papers(
     content_dir: Path, report: Report, cache: BuildCache | None = None, workers: int = 1
-) -> list[LoadedPaper]:
+) -> PaperFiles:
     """Every paper file, parsed; files parsed before (same path, same bytes) come from the cache.
 
     New or changed files are parsed on every core when there are many (a cold build).
@@ -49,7 +62,7 @@ def load_papers(
     folder = content_dir / "papers"
     if not folder.is_dir():
         report.error(folder, 0, "no papers folder; create it and add one YAML file per paper")
-        return []
+        return PaperFiles([])
     cache = cache or BuildCache(None)
     where = f"{Path.cwd()}|{folder}"  # cached papers are keyed by where they were read and their bytes
     loaded: dict[str, LoadedPaper | None] = {}
@@ -87,7 +100,10 @@ def load_papers(
             item.paper.lines = {sys.intern(key): line for key, line in item.paper.lines.items()}
             if cache.enabled and not diagnostics:
                 cache.put("papers", f"{where}|{path.name}|{source}", item)
-    return [paper for paper in loaded.values() if paper is not None]
+    return PaperFiles(
+        [paper for paper in loaded.values() if paper is not None],
+        frozenset(name.removesuffix(".yaml") for name, paper in loaded.items() if paper is None),
+    )
 
 
 def _parse_share(

@@ -69,9 +69,10 @@ def load(
     if config is not None and base_url is not None:
         config = replace(config, base_url=base_url)
     roots, intro_refs = load_taxonomy(content_dir, report)
-    loaded = load_papers(content_dir, report, cache, workers)
+    files = load_papers(content_dir, report, cache, workers)
     if config is None or not roots:
         return None
+    loaded = files.loaded
     papers = [item.paper for item in loaded]
     resident = cache.resident if cache else None
     last = resident.corpus if resident and report.ok else None  # survey serve's builder's last corpus
@@ -81,7 +82,7 @@ def load(
             corpus, checked, intro_refs = last, {id(paper) for paper in swapped}, []
             loaded = [item for item in loaded if id(item.paper) in checked]
         else:
-            corpus = link(config, content_dir, roots, papers, cache, workers, neighbours)
+            corpus = link(config, content_dir, roots, papers, cache, workers, neighbours, files.unreadable)
         summary_refs = [(item.paper, ref, line) for item in loaded for ref, line in item.references]
         validate(corpus, summary_refs, intro_refs, report, swapped)
     if resident:  # only a corpus that passed every rule, and linked whole, is a base for the next edit

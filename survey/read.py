@@ -56,7 +56,25 @@ class LineLoader(BaseLoader):  # type: ignore[misc, valid-type]
     }
 
 
+class DuplicateKey(yaml.MarkedYAMLError):
+    """A key given twice in one mapping, which YAML would read as the last one, losing the first
+    without a word (a field pasted twice, one of them stale)."""
+
+
+def _refuse_duplicate_keys(node: yaml.MappingNode) -> None:
+    first_lines: dict[str, int] = {}
+    for key_node, _ in node.value:  # the mapping's own keys: one may override a merged-in (<<) key
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = key_node.value
+        if key in first_lines:
+            problem = f"'{key}' is given twice (first at line {first_lines[key]}); keep one"
+            raise DuplicateKey(problem=problem, problem_mark=key_node.start_mark)
+        first_lines[key] = key_node.start_mark.line + 1
+
+
 def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineDict:
+    _refuse_duplicate_keys(node)
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
@@ -127,6 +145,8 @@ def read_yaml(path: Path, report: Report) -> Any:
         if data is None:  # nothing but blanks and comments: never meant as "no settings"
             report.error(path, 1, "the file is empty; see docs/corpus.md for what it holds")
         return data
+    except DuplicateKey as exc:
+        report.error(path, exc.problem_mark.line + 1, exc.problem)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0

@@ -66,7 +66,7 @@ def check_relations(paper: Paper, corpus: Corpus, report: Report) -> None:
             line = item_line(paper.lines, f"relations.{kind}", index)
             if key == paper.key:
                 report.error(paper.path, line, f"{kind}: a paper cannot relate to itself")
-            elif key not in keys:
+            elif key not in keys and key not in corpus.unreadable:  # (an unreadable file is reported)
                 report.error(
                     paper.path,
                     line,
@@ -154,6 +154,8 @@ def check_duplicates(corpus: Corpus, report: Report) -> None:
 
 
 def check_leaf_topics(corpus: Corpus, report: Report) -> None:
+    if corpus.unreadable:  # its papers may be those a file that could not be read files under it
+        return
     for topic in corpus.topics:
         if topic.is_leaf and not topic.papers:
             report.error(
@@ -162,7 +164,7 @@ def check_leaf_topics(corpus: Corpus, report: Report) -> None:
 
 
 def check_survey_paper(corpus: Corpus, report: Report) -> None:
-    if corpus.survey_paper is None:
+    if corpus.survey_paper is None and corpus.config.survey not in corpus.unreadable:
         config = corpus.config
         report.error(
             corpus.content_dir / "site.yaml",
@@ -183,11 +185,16 @@ def _check_references(
     corpus: Corpus, summary_refs: SummaryReferences, intro_refs: IntroReferences, report: Report
 ) -> None:
     targets = {"paper": set(corpus.paper_by_key), "topic": set(corpus.topic_by_id)}
+    unreadable = {"paper": corpus.unreadable, "topic": frozenset()}  # each reported at its own file
+
+    def dangles(ref: Reference) -> bool:
+        return ref.target not in targets[ref.kind] and ref.target not in unreadable[ref.kind]
+
     for paper, ref, line in summary_refs:
-        if ref.target not in targets[ref.kind]:
+        if dangles(ref):
             report.error(paper.path, line, _dangling(ref, targets[ref.kind]))
     for topic, ref in intro_refs:
-        if ref.target not in targets[ref.kind] and topic.intro_path is not None:
+        if dangles(ref) and topic.intro_path is not None:
             report.error(topic.intro_path, ref.line_offset + 1, _dangling(ref, targets[ref.kind]))
 
 

@@ -203,7 +203,7 @@ def bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Bundled:
     shutil.copytree(ROOT / "content", tmp_path / "content")
     monkeypatch.chdir(tmp_path)
     cache = BuildCache(tmp_path / ".survey-cache")
-    papers = [item.paper for item in load_papers(tmp_path / "content", Report(), cache)]
+    papers = [item.paper for item in load_papers(tmp_path / "content", Report(), cache).loaded]
     return Bundled(tmp_path / "content", papers, cache)
 
 

@@ -29,7 +29,7 @@ bibtex: |
 def test_fields_the_yaml_lacks_come_from_the_pasted_bibtex(project: Path) -> None:
     (project / "content/papers/pasted2024entry.yaml").write_text(PASTED.format(year=2024))
     report = Report()
-    loaded = {item.paper.key: item.paper for item in load_papers(project / "content", report)}
+    loaded = {item.paper.key: item.paper for item in load_papers(project / "content", report).loaded}
     assert report.ok
     paper = loaded["pasted2024entry"]
     assert paper.title == "The YAML Title Wins"
@@ -84,4 +84,43 @@ def test_a_missing_author_list_is_reported_once(project: Path) -> None:
     assert check_errors() == [
         "content/papers/noauthors2024paper.yaml:1: error: missing authors; "
         "add a 'authors:' field (or paste the paper's BibTeX)"
+    ]
+
+
+def test_a_file_that_cannot_be_read_is_reported_there_alone(project: Path) -> None:
+    """Not also as a dangling link in every file that links to it (with a wrong "did you mean"),
+    an empty topic, or a survey key naming no paper."""
+    papers = project / "content/papers"
+    broken = {  # ouyang2022training: linked from each topic's introduction and from rafailov2023direct;
+        # muller2021bias: the only paper on its topic; survey2023map: the survey named in site.yaml
+        "ouyang2022training": ('arxiv: "2203.02155"', "arxiv: 2203.02155"),
+        "muller2021bias": ("year:", "year: 2021\nyear:"),
+        "survey2023map": ("title:", "\ttitle:"),
+    }
+    for key, (before, after) in broken.items():
+        path = papers / f"{key}.yaml"
+        path.write_text(path.read_text().replace(before, after, 1))
+    errors = check_errors()
+    assert [error.split(":")[0] for error in errors] == [
+        f"content/papers/{key}.yaml" for key in sorted(broken)
+    ], errors
+    assert "arxiv must be text" in errors[1] and "'year' is given twice" in errors[0]
+
+
+def test_a_paper_file_that_is_gone_is_still_missed_where_it_is_linked(project: Path) -> None:
+    (project / "content/papers/ouyang2022training.yaml").unlink()
+    errors = check_errors()
+    relation = "content/papers/rafailov2023direct.yaml:10: error: compares_with: no paper with key "
+    assert any(error.startswith(relation) for error in errors)
+    assert sum("link to unknown paper 'ouyang2022training'" in error for error in errors) == 5
+
+
+def test_a_key_given_twice_is_refused_at_its_second_line(project: Path) -> None:
+    """YAML would keep the last value and drop the first without a word."""
+    path = project / "content/papers/rafailov2023direct.yaml"
+    path.write_text(path.read_text().replace("relations:\n", "relations:\n  builds_on: [muller2021bias]\n"))
+    path.write_text(path.read_text().replace("  compares_with:", "  builds_on:"))
+    assert check_errors() == [
+        "content/papers/rafailov2023direct.yaml:11: error: "
+        "'builds_on' is given twice (first at line 10); keep one"
     ]

@@ -45,7 +45,8 @@ def test_a_file_refused_quickly_is_explained_by_jsonschema(project: Path) -> Non
     from survey.cli import main
 
     path = project / "content/papers/christiano2017deep.yaml"
-    path.write_text(path.read_text() + "tags: [Not-Lowercase]\nsumary: typo\n")
+    text = "\n".join(line for line in path.read_text().splitlines() if not line.startswith("tags:"))
+    path.write_text(text + "\ntags: [Not-Lowercase]\nsumary: typo\n")
     err = io.StringIO()
     assert main(["check"], io.StringIO(), err) == 1
     assert "unknown field 'sumary'" in err.getvalue() and "did you mean 'summary'" in err.getvalue()
