@@ -43,6 +43,13 @@ class LineList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
+class AliasRefused(yaml.YAMLError):
+    """An alias (`*name`) in a corpus file. A few lines of aliases can stand for a value of a
+    billion items (each alias doubling or tenfolding the last), which every later reader of the
+    value (the schema check, line numbers, JSON) would walk: the file is refused instead, before
+    anything walks it. The corpus format never needs one."""
+
+
 class LineLoader(BaseLoader):  # type: ignore[misc, valid-type]
     """Safe YAML loader that builds LineDict/LineList instead of dict/list.
 
@@ -73,6 +80,12 @@ def _refuse_duplicate_keys(node: yaml.MappingNode) -> None:
         first_lines[key] = key_node.start_mark.line + 1
 
 
+def _met_before(loader: LineLoader, node: yaml.Node) -> bool:
+    """Whether the node was read already, or is being read: then it is an alias (the composer
+    hands back the node an alias names)."""
+    return node in loader.constructed_objects or node in loader.recursive_objects
+
+
 def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineDict:
     _refuse_duplicate_keys(node)
     loader.flatten_mapping(node)
@@ -80,6 +93,8 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineDict:
     result.line = node.start_mark.line + 1
     result.key_lines = {}
     for key_node, value_node in node.value:
+        if _met_before(loader, key_node) or _met_before(loader, value_node):
+            raise AliasRefused
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
             key = str(key)
@@ -89,7 +104,11 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineDict:
 
 
 def _construct_sequence(loader: LineLoader, node: yaml.SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result = LineList()
+    for child in node.value:
+        if _met_before(loader, child):
+            raise AliasRefused
+        result.append(loader.construct_object(child, deep=True))
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
@@ -147,6 +166,14 @@ def read_yaml(path: Path, report: Report) -> Any:
         return data
     except DuplicateKey as exc:
         report.error(path, exc.problem_mark.line + 1, exc.problem)
+    except AliasRefused:
+        events = yaml.parse(text, Loader=BaseLoader)
+        alias = next(event for event in events if isinstance(event, yaml.AliasEvent))
+        report.error(
+            path,
+            alias.start_mark.line + 1,
+            f"the alias *{alias.anchor} is not read in corpus files; write the value out in full",
+        )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
