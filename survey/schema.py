@@ -88,6 +88,9 @@ def _explain(error: jsonschema.ValidationError, root: Any) -> list[tuple[int, st
             return [(line, _type_message(where, error.validator_value, value))]
         case "minLength" | "minItems":
             return [(line, f"{where} must not be empty")]
+        case "maxLength":
+            limit = error.validator_value
+            return [(line, f"{where} is {len(value):,} characters long; keep it to {limit:,}")]
         case "pattern":
             return [(line, f"{where}: '{value}' is not in the expected form ({_pattern_hint(where)})")]
         case "uniqueItems":

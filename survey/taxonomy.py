@@ -11,6 +11,7 @@ from survey.read import LineDict, read_text, read_yaml
 from survey.schema import check_shape
 
 IntroReferences = list[tuple[Topic, Reference]]
+INTRO_LIMIT = 8000  # characters of a topic's introduction: nearly three times the longest one
 
 
 def load_taxonomy(content_dir: Path, report: Report) -> tuple[list[Topic], IntroReferences]:
@@ -76,6 +77,10 @@ def _load_introductions(topics: list[Topic], folder: Path, report: Report) -> In
             continue
         text = read_text(path, report)
         if text is None:
+            continue
+        if len(text) > INTRO_LIMIT:  # python-markdown takes time quadratic in some texts ("[[[[...")
+            length = f"{len(text):,} characters long; keep it to {INTRO_LIMIT:,}"
+            report.error(path, 1, f"the introduction is {length}")
             continue
         rendered = render_markdown(text)
         topic.intro_html, topic.intro_path = rendered.html, path

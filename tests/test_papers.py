@@ -124,3 +124,13 @@ def test_a_key_given_twice_is_refused_at_its_second_line(project: Path) -> None:
         "content/papers/rafailov2023direct.yaml:11: error: "
         "'builds_on' is given twice (first at line 10); keep one"
     ]
+
+
+def test_a_summary_too_long_is_refused_before_it_is_rendered(project: Path) -> None:
+    """python-markdown's time grows with the square of some texts' length: 20,000 '[' took 55 s."""
+    (project / "content/papers/long2024summary.yaml").write_text(
+        "title: Long\nauthors: [Ada Writer]\nyear: 2024\ntopics: [sl]\nsummary: |\n  " + "[" * 2001 + "\n"
+    )
+    assert check_errors() == [
+        "content/papers/long2024summary.yaml:5: error: summary is 2,002 characters long; keep it to 2,000"
+    ]

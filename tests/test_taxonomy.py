@@ -49,3 +49,11 @@ def test_no_taxonomy_file(project: Path) -> None:
     assert check_errors() == [
         "content/taxonomy.yaml: error: missing topic tree; create taxonomy.yaml (see docs/corpus.md)"
     ]
+
+
+def test_an_introduction_too_long_is_refused_before_it_is_rendered(project: Path) -> None:
+    """python-markdown's time grows with the square of some texts' length: 20,000 '[' took 55 s."""
+    (project / "content/topics/sl.md").write_text("[" * 8001)
+    assert check_errors() == [
+        "content/topics/sl.md:1: error: the introduction is 8,001 characters long; keep it to 8,000"
+    ]
