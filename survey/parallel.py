@@ -8,10 +8,12 @@ runs in this process, so there is exactly one code path to get right.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -74,13 +76,14 @@ def split_work(
 
     if workers <= 1:
         return [work(0, 1, tick)]
-    _shared["work"], _shared["counter"] = work, counter
+    _shared["work"], _shared["counter"], _shared["parent"] = work, counter, os.getpid()
     _shared["next"] = multiprocessing.Value("l", 0)  # the next item for `next_free` to hand out
     # the collector would otherwise touch every inherited object, copying the pages they share
     with frozen_heap(), little_kept_free(), tempfile.TemporaryDirectory(prefix="survey-") as folder:
         _shared["folder"] = folder
         try:
-            with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            fork = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers - 1, mp_context=fork, initializer=_die_with_parent) as pool:
                 futures = [pool.submit(_run_share, index, workers) for index in range(1, workers)]
                 mine = work(0, workers, tick)
                 written = [future.result() for future in futures]
@@ -90,6 +93,24 @@ def split_work(
         results = [mine, *(_read_result(path) for path in written)]
     progress(stage, total, total)
     return results
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with_parent() -> None:
+    """Have the kernel kill this worker when the build that forked it dies.
+
+    A build killed outright (SIGKILL: a CI job's time limit, the out-of-memory killer) cannot stop
+    its workers, which went on rendering their share, for minutes on a large corpus, into a folder
+    no build would commit. Not on Linux (no prctl), workers run as before.
+    """
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != _shared["parent"]:  # the build died before prctl could take effect
+        os._exit(1)
 
 
 def _read_result(path: str) -> object:

@@ -52,6 +52,46 @@ def test_split_work_passes_a_worker_error_on() -> None:
         split_work(work, workers=2)
 
 
+WORKER_THAT_OUTLIVES_ITS_SHARE = """
+import os, sys, time
+from survey.parallel import split_work
+
+def work(index, count, tick):
+    if index == 1:
+        print(os.getpid(), flush=True)
+    time.sleep(60)
+
+split_work(work, workers=2)
+"""
+
+
+def test_a_worker_dies_with_the_build_that_forked_it() -> None:
+    """A build killed outright (a CI time limit, the out-of-memory killer) cannot stop its workers:
+    they went on rendering their share into a folder nobody would commit."""
+    import signal
+    import subprocess
+    import sys
+
+    build = subprocess.Popen(
+        [sys.executable, "-c", WORKER_THAT_OUTLIVES_ITS_SHARE], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        worker = int(build.stdout.readline())  # type: ignore[union-attr]
+    finally:
+        build.kill()
+        build.wait()
+    for _ in range(100):
+        try:
+            state = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return  # gone, and reaped
+        if state == "Z":
+            return  # dead, not yet reaped by the process that adopted it
+        time.sleep(0.05)
+    os.kill(worker, signal.SIGKILL)
+    pytest.fail("the worker went on for 5 s after the build was killed")
+
+
 def test_results_are_read_after_the_workers_end_and_leave_no_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
