@@ -15,7 +15,15 @@ from survey.cache import CACHE_DIR, BuildCache, Resident, fingerprint
 from survey.diagnostics import Report
 from survey.parallel import frozen_heap
 from survey.progress import Progress, no_progress
-from survey.write import WriteStats, commit, first_build_folder, folder_times, output_intact, read_manifest
+from survey.write import (
+    WriteStats,
+    commit,
+    discard,
+    first_build_folder,
+    folder_times,
+    output_intact,
+    read_manifest,
+)
 
 if TYPE_CHECKING:
     from survey.model import Corpus
@@ -144,6 +152,8 @@ def _build(
                 output.existing = read_manifest(out)
                 same_folder = last.get("key") == output.key  # the last build may have gone elsewhere
                 output.intact = same_folder and output_intact(out, last.get("folders", {}))
+            if not first and not output.intact:  # a killed build's staged files would stay for good
+                discard(out)
             templates, static = project.templates, project.static
             results = render_site(corpus, templates, static, output, cache, workers, progress)
             names = {name for result in results for name in result.names}

@@ -71,6 +71,19 @@ def test_what_a_killed_first_build_left_is_cleared(project: Path) -> None:
     assert not (project / "site/papers/half-written.html").exists()
 
 
+@pytest.mark.parametrize("cache", ["with the cache", "--no-cache"])
+def test_what_a_killed_later_build_staged_is_cleared(project: Path, cache: str) -> None:
+    """Files staged beside their targets by a build that was killed: a later build that stages no
+    file by those names (the edit was undone) would have left them in the site for good."""
+    options = ["--no-cache"] if cache == "--no-cache" else []
+    assert run("build", "--output", "site", *options)[0] == 0
+    site = snapshot(project / "site")
+    (project / f"site/papers/{STAGED}index.html").write_text("<p>half")
+    (project / f"site/{STAGED}feed.xml").write_text("<feed>")
+    assert run("build", "--output", "site", *options)[0] == 0
+    assert snapshot(project / "site") == site
+
+
 def test_an_output_folder_holding_other_files_is_written_file_by_file(project: Path) -> None:
     (project / "site").mkdir()
     (project / "site/CNAME").write_text("atlas.example.org\n")
