@@ -9,11 +9,12 @@ sub-path and from file://; templates make it relative to the page with the `url`
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
+
+from anyascii import anyascii
 
 from survey.markup import plain_text
 
@@ -32,16 +33,26 @@ SLUG_LIMIT = 80  # file systems refuse names over 255 bytes; no real name comes 
 NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")  # compiled once: slugs and title comparisons run by the thousand
 
 
+def in_ascii(text: str) -> str:
+    """The text spelt in ASCII: 'Łukasz, Søren, Straße' -> 'Lukasz, Soren, Strasse'; other
+    scripts by their usual romanisation: '李明' -> 'LiMing', 'Иван' -> 'Ivan' (anyascii).
+    Taking accents off (NFKD) leaves out the letters it cannot take apart (ł, the dotless i, ø, ß,
+    æ) and whole scripts, which made 'Łukasz Kaiser' the author 'ukasz-kaiser' and every Chinese
+    name 'x'."""
+    return text if text.isascii() else anyascii(text)
+
+
 @lru_cache(maxsize=1 << 16)  # names recur: author pages, sorting, indexes
 def slugify(text: str) -> str:
     """ASCII, lowercase, hyphen-separated: 'Florian Tramèr' -> 'florian-tramer'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = NOT_ALPHANUMERIC.sub("-", ascii_text.lower()).strip("-")
+    slug = NOT_ALPHANUMERIC.sub("-", in_ascii(text).lower()).strip("-")
     return slug[:SLUG_LIMIT].strip("-") or "x"
 
 
 def normalised_title(title: str) -> str:
-    return NOT_ALPHANUMERIC.sub(" ", title.lower()).strip()
+    """The title as duplicates are compared: in ASCII (two titles in another script were both ''),
+    lower case, every other character a space."""
+    return NOT_ALPHANUMERIC.sub(" ", in_ascii(title).lower()).strip()
 
 
 @dataclass(frozen=True)

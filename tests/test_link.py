@@ -457,3 +457,16 @@ def test_random_title_edits_of_the_bundled_corpus_build_what_cold_builds_do(
         built, _ = incremental(tmp_path, resident)
         assert_equals_cold(tmp_path, built)
     assert scopes.count(False) >= 2  # most of these builds looked only at the pages around the edits
+
+
+def test_names_in_any_script_get_addresses_spelt_in_ascii(project: Path) -> None:
+    """Taking accents off (NFKD) dropped the letters it cannot take apart: 'Łukasz Kaiser' was
+    authors/ukasz-kaiser/, a Chinese name authors/x/."""
+    names = ["Łukasz Kaiser", "李明", "Søren Straße", "Jörg Müller"]
+    listed = "".join(f"  - {name}\n" for name in names[:3])
+    edit(project / "content/papers/muller2021bias.yaml", "authors:\n", "authors:\n" + listed)
+    report = Report()
+    corpus = load(project / "content", report)
+    assert report.ok and corpus is not None
+    slugs = {author.name: author.slug for author in corpus.authors}
+    assert [slugs[name] for name in names] == ["lukasz-kaiser", "liming", "soren-strasse", "jorg-muller"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import check_errors, edit
+from test_cli import run
 
 PAPER_FIELDS = {"authors": "[Ada Writer]", "summary": "Says this. Says that.", "more": ""}
 
@@ -108,4 +109,20 @@ def test_an_added_date_in_the_future(project: Path) -> None:
     assert check_errors() == [
         "content/papers/future2024added.yaml:6: error: added: 2062-01-05 is in the future; "
         "give the day the paper was added"
+    ]
+
+
+def test_titles_in_another_script_are_compared_as_they_read(project: Path) -> None:
+    """Before, every character outside a-z was a space: two Chinese titles were both '' and so
+    'duplicates', and 'Über' was not the same word as 'Uber'."""
+    add_paper(project, "zhang2024align", paper("大语言模型对齐"))
+    add_paper(project, "wang2024safety", paper("大语言模型安全"))
+    assert run("check")[0] == 0
+    add_paper(project, "uber2024title", paper("Über Alignment"))
+    add_paper(project, "uber2024again", paper("Uber alignment!"))
+    assert check_errors() == [
+        "content/papers/uber2024again.yaml:1: error: duplicate title 'Uber alignment!': "
+        "content/papers/uber2024title.yaml already has it; keep one file per paper",
+        "content/papers/uber2024title.yaml:1: error: duplicate title 'Über Alignment': "
+        "content/papers/uber2024again.yaml already has it; keep one file per paper",
     ]
