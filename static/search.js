@@ -10,6 +10,9 @@
   const root = script.src.replace(/static\/search\.js(\?.*)?$/, "");
   const STOP = new Set(("a an and are as at be by can do does for from has have how in into is it its of on or " +
     "our that the their this to via was we what when where which who why will with").split(" "));
+  // Latin letters that NFKD does not take apart, spelt as the index spells them (survey/search.py)
+  const LETTERS = { "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th",
+    "ı": "i", "ħ": "h", "ŧ": "t", "ŀ": "l" };
   const pending = {};
   const state = { meta: null, map: null, postings: {}, cards: {} };
 
@@ -39,7 +42,7 @@
   window.SurveySearch = SurveySearch;
 
   function tokenize(text) {
-    return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "")
+    return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").replace(/[łøßæœđðþıħŧŀ]/g, (c) => LETTERS[c])
       .split(/[^\p{L}\p{N}]+/u).filter((t) => t && !STOP.has(t));
   }
   function shardOf(term) {

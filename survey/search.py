@@ -31,6 +31,12 @@ STOPWORDS = frozenset(
     their this to via was we what when where which who why will with""".split()
 )
 _SPLIT = re.compile(r"[\W_]+")
+# Latin letters that NFKD does not take apart ('Łukasz' would only be found as 'łukasz'); the same
+# table is in static/search.js, whose tokens must be these
+LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th",
+     "\u0131": "i", "ħ": "h", "ŧ": "t", "ŀ": "l"}
+)  # fmt: skip
 
 
 def tokens(text: str) -> list[str]:
@@ -38,7 +44,7 @@ def tokens(text: str) -> list[str]:
     folded = text.lower()
     if not folded.isascii():
         folded = unicodedata.normalize("NFKD", folded)
-        folded = "".join(c for c in folded if not unicodedata.combining(c))
+        folded = "".join(c for c in folded if not unicodedata.combining(c)).translate(LETTERS)
     return [t for t in _SPLIT.split(folded) if t and t not in STOPWORDS]
 
 

@@ -33,6 +33,25 @@ def test_tokens_fold_case_accents_and_stopwords() -> None:
     assert 0 <= shard_of("rlhf") < 256
 
 
+BIYIK = "b\u0131y\u0131k"  # with the dotless i, as Erdem B\u0131y\u0131k spells it
+
+
+def test_letters_that_nfkd_leaves_whole_are_spelt_plainly() -> None:
+    assert tokens(f"Łukasz {BIYIK}, Søren Straße, Æsir, Þór") == [
+        "lukasz", "biyik", "soren", "strasse", "aesir", "thor",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("query", ["biyik", BIYIK, "BIYIK"])
+def test_a_name_is_found_however_its_letters_are_typed(browser, site: Path, query: str) -> None:
+    """static/search.js folds the query's letters as the index was folded: 'biyik' found nothing
+    (two letters from the name as written, past the typos allowed)."""
+    titles = live_titles(browser, (site / "index.html").as_uri(), query)
+    assert titles == [
+        "Open Problems and Fundamental Limitations of Reinforcement Learning from Human Feedback"
+    ]
+
+
 def test_exact_words_find_the_paper_from_disk(browser, site: Path) -> None:
     titles = live_titles(
         browser, (site / "index.html").as_uri(), "deep reinforcement learning human preferences"
