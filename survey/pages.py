@@ -99,7 +99,8 @@ def relation_groups(paper: Paper) -> list[tuple[str, list[Relation]]]:
 
 
 def author_details(author: Author) -> dict[str, Any]:
-    return {"coauthors": coauthors(author)}
+    everyone = coauthors(author)
+    return {"coauthors": everyone[:COAUTHORS_SHOWN], "more_coauthors": len(everyone[COAUTHORS_SHOWN:])}
 
 
 Added = Callable[[], list[tuple[Paper, date]]]  # every dated paper with its date, the last added first
@@ -239,6 +240,12 @@ def authors_context(corpus: Corpus) -> dict[str, Any]:
 
 def plain_initial(name: str) -> str:
     return slugify(name)[:1].upper()
+
+
+# Co-authors named on an author page, the most frequent first. A paper with 1,000 authors (LLM
+# reports have them) would otherwise name 999 on each of 1,000 pages: a million names, and
+# hundreds of megabytes. Every co-author is still named on the papers' own pages.
+COAUTHORS_SHOWN = 100
 
 
 def coauthors(author: Author) -> list[tuple[Author, int]]:

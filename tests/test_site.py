@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
@@ -134,6 +135,22 @@ def test_author_pages_list_their_papers(site: Path, corpus, pages) -> None:
     for author in corpus.authors:
         linked = _targets(site, author.url, pages)
         assert {(site / p.page_url).resolve() for p in author.papers} <= linked
+
+
+def test_an_author_page_names_its_most_frequent_co_authors_and_counts_the_rest(site: Path, corpus) -> None:
+    """A paper with 1,000 authors would name 999 on each of 1,000 author pages."""
+    from survey.pages import COAUTHORS_SHOWN, coauthors
+
+    author = max(corpus.authors, key=lambda author: len(coauthors(author)))
+    everyone = coauthors(author)
+    assert len(everyone) > COAUTHORS_SHOWN  # the bundled corpus has such an author (141 co-authors)
+    html = (site / author.url).read_text()
+    listed = re.search(r"<h2>Co-authors</h2>\s*<ul[^>]*>(.*?)</ul>", html, re.S)
+    assert listed is not None
+    names = re.findall(r"<li><a [^>]*>([^<]*)</a>", listed.group(1))
+    assert names == [escape(other.name) for other, _ in everyone[:COAUTHORS_SHOWN]]
+    more = len(everyone) - COAUTHORS_SHOWN
+    assert f"<p>And {more} more, named on the pages of the papers above.</p>" in html
 
 
 def test_script_in_a_summary_never_reaches_the_page(tmp_path: Path) -> None:
