@@ -99,8 +99,8 @@ def relation_groups(paper: Paper) -> list[tuple[str, list[Relation]]]:
 
 
 def author_details(author: Author) -> dict[str, Any]:
-    everyone = coauthors(author)
-    return {"coauthors": everyone[:COAUTHORS_SHOWN], "more_coauthors": len(everyone[COAUTHORS_SHOWN:])}
+    shown, more = coauthors(author)
+    return {"coauthors": shown, "more_coauthors": more}
 
 
 Added = Callable[[], list[tuple[Paper, date]]]  # every dated paper with its date, the last added first
@@ -248,16 +248,19 @@ def plain_initial(name: str) -> str:
 COAUTHORS_SHOWN = 100
 
 
-def coauthors(author: Author) -> list[tuple[Author, int]]:
-    """Everyone who wrote with `author`, with how many papers, most frequent first."""
+def coauthors(author: Author) -> tuple[list[tuple[Author, int]], int]:
+    """Those who wrote with `author`, with how many papers, most frequent first (then by name), and
+    how many more: past COAUTHORS_SHOWN, those met on the fewest and oldest papers are only counted."""
     counts: dict[str, int] = {}
-    people: dict[str, Author] = {}
-    for paper in author.papers:
+    people: dict[str, Author] = {}  # in the order first met: newest shared paper first
+    for paper in author.papers:  # newest first
         for other in paper.authors:
             if other is not author:
                 counts[other.slug] = counts.get(other.slug, 0) + 1
-                people[other.slug] = other
-    return sorted(((people[s], n) for s, n in counts.items()), key=lambda item: (-item[1], item[0].slug))
+                people.setdefault(other.slug, other)
+    chosen = sorted(people, key=lambda slug: -counts[slug])[:COAUTHORS_SHOWN]  # stable: newest first
+    shown = [(people[slug], counts[slug]) for slug in sorted(chosen, key=lambda slug: (-counts[slug], slug))]
+    return shown, len(people) - len(chosen)
 
 
 def edit_url(corpus: Corpus, path: Path) -> str:
