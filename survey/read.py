@@ -167,13 +167,10 @@ def read_yaml(path: Path, report: Report) -> Any:
     except DuplicateKey as exc:
         report.error(path, exc.problem_mark.line + 1, exc.problem)
     except AliasRefused:
-        events = yaml.parse(text, Loader=BaseLoader)
+        events = yaml.parse(text, Loader=BaseLoader)  # parsed again, only to find the alias's line
         alias = next(event for event in events if isinstance(event, yaml.AliasEvent))
-        report.error(
-            path,
-            alias.start_mark.line + 1,
-            f"the alias *{alias.anchor} is not read in corpus files; write the value out in full",
-        )
+        message = f"the alias *{alias.anchor} is not read in corpus files; write the value out in full"
+        report.error(path, alias.start_mark.line + 1, message)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
