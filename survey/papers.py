@@ -23,7 +23,7 @@ from survey.latex import latex_to_unicode
 from survey.markup import Reference, render_markdown
 from survey.model import RELATION_KINDS, Paper
 from survey.parallel import Tick, share, split_work, ticking, worker_count
-from survey.read import BibEntry, LineDict, flat_lines, item_line, read_bibtex, read_yaml
+from survey.read import BibEntry, LineDict, flat_lines, item_line, not_ours, read_bibtex, read_yaml
 from survey.schema import check_shape
 from survey.search import card, own_terms
 from survey.validate import check_own_fields
@@ -68,10 +68,12 @@ def load_papers(
     loaded: dict[str, LoadedPaper | None] = {}
     to_parse: list[tuple[Path, str]] = []
     for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+        if not_ours(entry.name):
+            continue
         suffix = os.path.splitext(entry.name)[1]
         if suffix == ".yml" or (entry.is_file() and suffix not in (".yaml", ".md")):
             report.error(Path(entry.path), 0, "not a paper file; paper files end in .yaml")
-        elif entry.is_dir() and not entry.name.startswith("."):  # its files would be left out unsaid
+        elif entry.is_dir():  # its files would be left out unsaid
             report.error(
                 Path(entry.path), 0, "a folder among the papers; put paper files in content/papers/ itself"
             )

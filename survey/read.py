@@ -138,6 +138,13 @@ def item_line(lines: dict[str, int], field: str, index: int) -> int:
     return lines.get(f"{field}.{index}", lines.get(field, lines.get("", 1)))
 
 
+def not_ours(name: str) -> bool:
+    """A file that editors and file managers leave beside ours: hidden ones (vim's `.x.yaml.swp`,
+    emacs's `.#x.yaml`, macOS's `.DS_Store`), backups (`x.yaml~`) and autosaves (`#x.yaml#`).
+    Refused as "not a paper file", they failed every build while a paper was open in an editor."""
+    return name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#"))
+
+
 def read_text(path: Path, report: Report) -> str | None:
     """The file as UTF-8 text, or None (reported) when it is not valid UTF-8."""
     data = path.read_bytes()

@@ -7,7 +7,7 @@ from pathlib import Path
 from survey.diagnostics import Report, did_you_mean
 from survey.markup import Reference, render_markdown
 from survey.model import Topic
-from survey.read import LineDict, read_text, read_yaml
+from survey.read import LineDict, not_ours, read_text, read_yaml
 from survey.schema import check_shape
 
 IntroReferences = list[tuple[Topic, Reference]]
@@ -87,7 +87,7 @@ def _load_introductions(topics: list[Topic], folder: Path, report: Report) -> In
         references += [(topic, ref) for ref in rendered.references]
     if folder.is_dir():
         for path in sorted(folder.glob("*.md")):
-            if path.stem not in ids:
+            if path.stem not in ids and not not_ours(path.name):
                 report.error(
                     path, 0, f"no topic '{path.stem}' in taxonomy.yaml{did_you_mean(path.stem, ids)}"
                 )

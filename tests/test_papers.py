@@ -134,3 +134,17 @@ def test_a_summary_too_long_is_refused_before_it_is_rendered(project: Path) -> N
     assert check_errors() == [
         "content/papers/long2024summary.yaml:5: error: summary is 2,002 characters long; keep it to 2,000"
     ]
+
+
+def test_files_editors_leave_beside_papers_are_left_alone(project: Path) -> None:
+    """vim's swap file, emacs's lock and autosave, a backup and macOS's .DS_Store failed every build
+    while a paper was open in an editor (`survey serve` rebuilds on every save)."""
+    papers, topics = project / "content/papers", project / "content/topics"
+    for name in (".ouyang2022training.yaml.swp", "#ouyang2022training.yaml#", "ouyang2022training.yaml~"):
+        (papers / name).write_text("not YAML: [")
+    (papers / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (papers / ".#ouyang2022training.yaml").symlink_to("someone@host.1234:1700000000")
+    (topics / ".#rl.md").symlink_to("someone@host.1234:1700000000")
+    (topics / "rl.md~").write_text("an older introduction")
+    (papers / "notes.txt").write_text("a file of ours, misnamed")
+    assert check_errors() == ["content/papers/notes.txt: error: not a paper file; paper files end in .yaml"]
