@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from survey.parallel import freeze_new_objects
+from survey.read import not_ours
 
 CACHE_DIR = Path(".survey-cache")
 FORMAT = 10  # bump when cached objects change shape
@@ -343,16 +344,27 @@ def _size_and_time(path: Path) -> tuple[int, int]:
     return (info.st_size, info.st_mtime_ns)
 
 
-def folder_digests(folder: Path, files: FileHashes | None = None) -> list[str]:
-    """`relative/path:hash` for every file below `folder` (none when it does not exist)."""
+def folder_digests(folder: Path, files: FileHashes | None = None, skip: Path | None = None) -> list[str]:
+    """`relative/path:hash` for every file below `folder` (none when it does not exist), but those
+    that are not ours (read.not_ours: hidden, such as the cache, and editors' backups) and the
+    folder `skip` (the site, when it is built inside the content folder: hashed as an input, it
+    changed with every build)."""
     files = files or FileHashes()
     root = os.fspath(folder)
+    skipped = os.path.realpath(skip) if skip else None
+
+    def followed(here: str, name: str) -> bool:
+        if name == "__pycache__" or not_ours(name):
+            return False
+        return os.path.realpath(os.path.join(here, name)) != skipped
+
     found = []
     for here, folders, names in os.walk(root):
-        folders[:] = [name for name in folders if name != "__pycache__"]
+        folders[:] = [name for name in folders if followed(here, name)]
         relative = os.path.relpath(here, root)
         for name in names:
-            found.append((name if relative == "." else f"{relative}/{name}", os.path.join(here, name)))
+            if not not_ours(name):
+                found.append((name if relative == "." else f"{relative}/{name}", os.path.join(here, name)))
     return [f"{relative}:{files.of(path)}" for relative, path in sorted(found)]
 
 
@@ -371,12 +383,14 @@ def environment() -> str:
     return "\n".join(found)
 
 
-def fingerprint(folders: list[Path], options: str, files: FileHashes | None = None) -> str:
-    """One hash of every input file's path and bytes, the generator's code, the libraries it runs
-    on, git HEAD and options."""
+def fingerprint(
+    folders: list[Path], options: str, files: FileHashes | None = None, output: Path | None = None
+) -> str:
+    """One hash of every input file's path and bytes (the `output` folder left out, wherever it
+    is), the generator's code, the libraries it runs on, git HEAD and options."""
     parts = [options, environment(), _git_head(folders[0])]
     for folder in [*folders, CODE]:
-        parts += folder_digests(folder, files)
+        parts += folder_digests(folder, files, output)
     return digest("\n".join(parts).encode())
 
 

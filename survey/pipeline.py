@@ -135,7 +135,7 @@ def _build(
     inputs = [project.content, project.templates, project.static]
     # where the corpus is read from, and from where, are options too: pages link to their files
     options = f"{base_url}|{out.resolve()}|{project.content.resolve()}|{Path.cwd()}"
-    stamp = fingerprint(inputs, options, cache.files) if use_cache else ""
+    stamp = fingerprint(inputs, options, cache.files, out) if use_cache else ""
     last = cache.output
     if use_cache and cache.fingerprint == stamp and output_intact(out, last.get("folders", {})):
         return WriteStats(unchanged=last["files"])

@@ -13,6 +13,7 @@ import gc
 import io
 import json
 import multiprocessing
+import os
 import socket
 import sys
 import threading
@@ -29,6 +30,7 @@ from survey.cache import Resident
 from survey.cli import run_build
 from survey.memory import release_free_memory
 from survey.pipeline import Project, warm_up
+from survey.read import not_ours
 
 EVENTS = "/__survey__/events"
 RELOAD_JS = "/__survey__/reload.js"
@@ -225,19 +227,52 @@ def rebuild(builder: Builder, state: BuildState) -> None:
 
 
 def watch(
-    project: Project, builder: Builder, stdout: TextIO, state: BuildState, ready: threading.Event
+    project: Project,
+    output: Path,
+    builder: Builder,
+    stdout: TextIO,
+    state: BuildState,
+    ready: threading.Event,
 ) -> None:
     from watchfiles import watch as watch_files
 
     folders = [str(p) for p in (project.content, project.templates, project.static) if p.is_dir()]
+    inputs = InputFilter(folders, output)
     # yield_on_timeout: an empty first yield tells us the watcher is running, so no edit is missed
-    for changes in watch_files(*folders, debounce=200, step=50, rust_timeout=300, yield_on_timeout=True):
+    for changes in watch_files(
+        *folders, watch_filter=inputs, debounce=200, step=50, rust_timeout=300, yield_on_timeout=True
+    ):
         ready.set()
         if not changes:
             continue
         names = sorted({Path(path).name for _, path in changes})
         print(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}", file=stdout, flush=True)
         rebuild(builder, state)
+
+
+class InputFilter:
+    """The changes a build reads: watchfiles' own filter (editors' swap files, .git, ...), then none
+    in the site itself or in a file or folder that is not ours (read.not_ours: the hidden build
+    cache among them). With the corpus at the project's root (`--content .`), each build's own
+    writes set off the next, without end."""
+
+    def __init__(self, folders: list[str], output: Path) -> None:
+        from watchfiles import DefaultFilter
+
+        self.default = DefaultFilter()
+        self.folders = [os.path.realpath(folder) for folder in folders]
+        self.output = os.path.realpath(output)
+
+    def __call__(self, change: object, path: str) -> bool:
+        if not self.default(change, path):
+            return False
+        real = os.path.realpath(path)
+        if real == self.output or real.startswith(self.output + os.sep):
+            return False
+        for folder in self.folders:  # the path's parts below the watched folder, not above it
+            if real.startswith(folder + os.sep):
+                return not any(not_ours(part) for part in Path(real[len(folder) + 1 :]).parts)
+        return True
 
 
 HOST = "127.0.0.1"
@@ -263,7 +298,8 @@ def serve(content: Path, output: Path, port: int, stdout: TextIO, stderr: TextIO
     server.daemon_threads = True
     project = Project.at(content)
     ready = threading.Event()
-    threading.Thread(target=watch, args=(project, builder, stdout, state, ready), daemon=True).start()
+    watching = (project, output, builder, stdout, state, ready)
+    threading.Thread(target=watch, args=watching, daemon=True).start()
     ready.wait(timeout=10)
     print(f"serving {output} at http://{HOST}:{server.server_port}/ (Ctrl+C stops)", file=stdout, flush=True)
     try:

@@ -286,3 +286,21 @@ def test_check_without_a_cache_parses_every_file_and_makes_no_cache(
     parsed = parsed_files(monkeypatch)
     assert run("check")[0] == 0
     assert len(parsed) == 5 and not CACHE.exists()
+
+
+def test_a_site_built_inside_the_content_folder_is_no_input(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the corpus at the project's root (`--content .`), the site and the cache are inside
+    it: hashed as inputs, they changed with every build, which never found nothing to do."""
+    monkeypatch.chdir(project / "content")
+    assert run("build", "--content", ".")[0] == 0
+    assert (project / "content/_site/index.html").is_file()
+    from survey import render
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("rendered again with nothing changed")
+
+    monkeypatch.setattr(render, "render_site", refuse)
+    code, out, _ = run("build", "--content", ".")
+    assert code == 0 and "0 written" in out

@@ -92,3 +92,43 @@ def test_a_port_already_taken_is_said_before_building(tmp_path: Path) -> None:
         "pass --port N to use another port"
     )
     assert done.stdout == "" and not (tmp_path / "site").exists()  # nothing was built first
+
+
+def test_the_watcher_hears_inputs_only(tmp_path: Path) -> None:
+    """Not the site, the cache, a hidden or backup file: with the corpus at the project's root
+    (`--content .`), each build's own writes set off the next, without end."""
+    from survey.serve import InputFilter
+
+    root = tmp_path / ".projects/survey"  # a hidden folder above the project does not count
+    hears = InputFilter([str(root), str(root / "templates")], root / "_site")
+    added = 1  # watchfiles.Change.added
+    heard = {
+        "papers/ouyang2022training.yaml": True,
+        "templates/paper.html": True,
+        "_site/index.html": False,
+        ".survey-cache/state.pickle": False,
+        "papers/#ouyang2022training.yaml#": False,
+        "papers/.ouyang2022training.yaml.swp": False,
+        "templates/paper.html~": False,
+    }
+    assert {path: hears(added, str(root / path)) for path in heard} == heard
+
+
+def test_serve_with_the_corpus_at_the_project_root_builds_once_per_edit(tmp_path: Path) -> None:
+    content = lay_out(tmp_path)
+    command = [sys.executable, "-m", "survey", "serve", "--content", ".", "--port", "0"]
+    server = subprocess.Popen(command, cwd=content, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = ""
+        while "serving" not in line:
+            line = server.stdout.readline()  # type: ignore[union-attr]
+            assert line, server.stderr.read()  # type: ignore[union-attr]
+        paper = content / "papers/ouyang2022training.yaml"
+        paper.write_text(paper.read_text().replace("to follow instructions", "to follow edited instructions"))
+        time.sleep(4)  # the build's own writes (the site, the cache) came back as changes within 0.3 s
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=10)
+    assert [line for line in output.splitlines() if line.startswith("changed:")] == [
+        "changed: ouyang2022training.yaml"
+    ]
