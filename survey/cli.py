@@ -20,7 +20,7 @@ from survey import __version__
 from survey.cache import BuildCache, Resident
 from survey.diagnostics import Report, TemplateFailure
 from survey.memory import keep_freed_memory
-from survey.pipeline import Project, build, load
+from survey.pipeline import Project, build, load, one_build_at_a_time
 from survey.progress import reporter
 from survey.write import WriteStats
 
@@ -194,18 +194,23 @@ def run_build(
     if output.exists() and not output.is_dir():
         report.error(output, 0, "is a file, not a folder; pass --output DIR for the site")
         return _failed(report, output, stderr)
+
+    def waiting() -> None:
+        print(f"waiting for another build of {output} to finish", file=stderr, flush=True)
+
     try:
-        stats = build(
-            Project.at(content),
-            output,
-            report,
-            base_url=base_url,
-            use_cache=use_cache,
-            progress=reporter(stderr),
-            workers=workers,
-            resident=resident,
-            committed=tell,
-        )
+        with one_build_at_a_time(output, use_cache, waiting):
+            stats = build(
+                Project.at(content),
+                output,
+                report,
+                base_url=base_url,
+                use_cache=use_cache,
+                progress=reporter(stderr),
+                workers=workers,
+                resident=resident,
+                committed=tell,
+            )
     except TemplateFailure as failure:
         report.error(failure.path, failure.line, f"template error: {failure.message}")
         stats = None

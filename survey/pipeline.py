@@ -6,7 +6,11 @@ the report has no errors.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -166,6 +170,44 @@ def _build(
     state = {"key": output.key, "folders": folders, "files": len(names)}
     cache.save(stamp, state if use_cache else {})
     return stats
+
+
+@contextmanager
+def one_build_at_a_time(out: Path, use_cache: bool, waiting: Callable[[], None]) -> Iterator[None]:
+    """Hold a lock on the output folder, and on the cache when the build uses it, until the block
+    ends; while another build holds one, call `waiting` and wait for it.
+
+    Two builds at once (`survey build` while `survey serve` rebuilds) removed each other's staged
+    files: the second failed with "No such file or directory" and left a staged file in the site.
+    The locks are files in the system's temporary folder, named by a hash of what they lock, so
+    the project gets no new file; where one cannot be opened (another user's), the build goes on
+    without it. Forked workers share the lock and end before it is let go.
+    """
+    keys = [os.path.realpath(out)] + ([os.path.realpath(CACHE_DIR)] if use_cache else [])
+    held = [fd for fd in (_lock(key, waiting) for key in sorted(keys)) if fd is not None]
+    try:
+        yield
+    finally:
+        for fd in held:
+            os.close(fd)  # lets the lock go
+
+
+def _lock(key: str, waiting: Callable[[], None]) -> int | None:
+    try:
+        import fcntl
+    except ImportError:  # not on a Unix
+        return None
+    name = f"survey-{hashlib.sha256(key.encode()).hexdigest()[:16]}.lock"
+    try:
+        fd = os.open(os.path.join(tempfile.gettempdir(), name), os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        waiting()
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
 
 
 def warm_up(content_dir: Path, resident: Resident) -> None:
