@@ -140,8 +140,10 @@ def item_line(lines: dict[str, int], field: str, index: int) -> int:
 
 def not_ours(name: str) -> bool:
     """A file that editors and file managers leave beside ours: hidden ones (vim's `.x.yaml.swp`,
-    emacs's `.#x.yaml`, macOS's `.DS_Store`), backups (`x.yaml~`) and autosaves (`#x.yaml#`).
-    Refused as "not a paper file", they failed every build while a paper was open in an editor."""
+    emacs's `.#x.yaml`, macOS's `.DS_Store`; the build cache too), backups (`x.yaml~`) and
+    autosaves (`#x.yaml#`). No input: not read as a paper or an introduction (as "not a paper file"
+    they failed every build while a paper was open in an editor), not hashed, not copied from
+    static/, not heard by `survey serve`'s watcher."""
     return name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#"))
 
 
