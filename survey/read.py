@@ -14,6 +14,7 @@ from typing import Any
 
 import bibtexparser
 import yaml
+from bibtexparser.middlewares import RemoveEnclosingMiddleware, ResolveStringReferencesMiddleware
 
 from survey.diagnostics import Report
 
@@ -203,7 +204,9 @@ class BibEntry:
 
 def read_bibtex(text: str, path: Path, first_line: int, report: Report) -> BibEntry | None:
     """Parse a pasted BibTeX entry; `first_line` is the file line of the BibTeX's line 1."""
-    library = bibtexparser.parse_string(text)
+    # @string macros the text defines are put in; enclosing braces and quotes are taken off only
+    # after each value has been looked at (_macros_left)
+    library = bibtexparser.parse_string(text, parse_stack=[ResolveStringReferencesMiddleware(True)])
     for block in library.failed_blocks:
         report.error(path, first_line + block.start_line, f"invalid BibTeX: {_failure(block)}")
     if library.failed_blocks:
@@ -215,10 +218,38 @@ def read_bibtex(text: str, path: Path, first_line: int, report: Report) -> BibEn
             f"the BibTeX must hold exactly one entry (one paper), found {len(library.entries)}",
         )
         return None
-    entry = library.entries[0]
+    if _macros_left(library.entries[0], path, first_line, report):
+        return None
+    entry = RemoveEnclosingMiddleware(True).transform(library).entries[0]
     fields = {f.key.lower(): str(f.value) for f in entry.fields}
     lines = {f.key.lower(): first_line + f.start_line for f in entry.fields}
     return BibEntry(entry.entry_type.lower(), entry.key, fields, lines)
+
+
+MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+
+
+def _macros_left(entry: bibtexparser.model.Entry, path: Path, first_line: int, report: Report) -> bool:
+    """Report each value that is neither braced, quoted nor a number: a macro the text does not
+    define (`booktitle = nips`, copied from a file that defines it) or one joined with `#`. Both
+    were read as they stand, and `nips # " 37"` became the venue."""
+    left = False
+    for field in entry.fields:
+        value = str(field.value).strip()
+        if (
+            value[:1] in ("{", '"')
+            or value.isdigit()
+            or (field.key.lower() == "month" and value.lower() in MONTHS)
+        ):
+            continue
+        left = True
+        report.error(
+            path,
+            first_line + field.start_line,
+            f"{field.key} = {value}: a BibTeX macro, which is not read here; write the value out in braces, "
+            f"e.g. {field.key} = {{...}}",
+        )
+    return left
 
 
 def _failure(block: bibtexparser.model.ParsingFailedBlock) -> str:

@@ -148,3 +148,31 @@ def test_files_editors_leave_beside_papers_are_left_alone(project: Path) -> None
     (topics / "rl.md~").write_text("an older introduction")
     (papers / "notes.txt").write_text("a file of ours, misnamed")
     assert check_errors() == ["content/papers/notes.txt: error: not a paper file; paper files end in .yaml"]
+
+
+def test_bibtex_macros_are_put_in_or_refused(project: Path) -> None:
+    """A macro the pasted text defines is put in; one it does not define (copied from a .bib file
+    that does), or macros joined with #, were read as they stand: the venue became `nips`."""
+    entry = """topics: [sl]
+summary: Says this. Says that.
+bibtex: |
+  @string{{jmlr = "Journal of Machine Learning Research"}}
+  @article{{macro2024paper,
+    title = {{Macros}},
+    author = {{Writer, Ada}},
+    year = 2024,
+    month = jan,
+    {venue},
+  }}
+"""
+    path = project / "content/papers/macro2024paper.yaml"
+    path.write_text(entry.format(venue="journal = jmlr"))
+    report = Report()
+    loaded = {item.paper.key: item.paper for item in load_papers(project / "content", report).loaded}
+    assert report.ok and loaded["macro2024paper"].venue == "Journal of Machine Learning Research"
+    for venue in ('journal = jmlr # " 25"', "journal = nips"):
+        path.write_text(entry.format(venue=venue))
+        assert check_errors() == [
+            f"content/papers/macro2024paper.yaml:10: error: {venue}: a BibTeX macro, which is not read "
+            f"here; write the value out in braces, e.g. journal = {{...}}"
+        ]
