@@ -3,6 +3,7 @@ BibTeX metadata has that latexcodec does not know."""
 
 from __future__ import annotations
 
+# ruff: noqa: RUF001  (the decoded text is made of exactly these look-alike characters)
 import string
 import unicodedata
 
@@ -69,10 +70,19 @@ def test_every_special_letter_reads_as_latexcodec_reads_it(name: str) -> None:
         ("Q\\&A, 50\\%, \\$5, \\#1, snake\\_case", "Q&A, 50%, $5, #1, snake_case"),
         ("\\emph{\\textbf{nested}} and \\textsc{Small}", "nested and Small"),
         ("Section~3 of D.~E. Knuth", "Section 3 of D. E. Knuth"),  # a tie is a space on a web page
-        ("$\\alpha$-divergence", "\\alpha-divergence"),  # unknown commands are kept as text
+        ("$\\alpha$-divergence", "α-divergence"),
+        ("\\unknown command", "\\unknown command"),  # unknown commands are kept as text
         ("  spread \n over   lines ", "spread over lines"),
         ("plain ASCII title", "plain ASCII title"),
     ],
 )
 def test_what_bibtex_metadata_holds(tex: str, text: str) -> None:
     assert latex_to_unicode(tex) == text
+
+
+def test_math_in_titles_reads_as_its_symbols() -> None:
+    """'$\\alpha$-Divergence' was shown as '\\alpha-Divergence', and exported as 'alpha-Divergence'."""
+    assert latex_to_unicode(r"$\alpha$-Divergence and $\beta$-VAE") == "α-Divergence and β-VAE"
+    assert latex_to_unicode(r"$O(\log n)$ time, $\ell_1 \leq \infty$") == "O(log n) time, ℓ_1 ≤ ∞"
+    assert latex_to_unicode(r"$\mathcal{O}(n)$ and $\Lambda$") == "O(n) and Λ"
+    assert latex_to_unicode(r"{\L}ukasz \i{}t \oe uvre") == "Łukasz ıt œuvre"  # letters before math
