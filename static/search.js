@@ -41,8 +41,12 @@
   };
   window.SurveySearch = SurveySearch;
 
+  // lower case, accents off, the letters NFKD leaves whole spelt plainly (survey/search.py)
+  function fold(text) {
+    return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").replace(/[łøßæœđðþıħŧŀ]/g, (c) => LETTERS[c]);
+  }
   function tokenize(text) {
-    return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").replace(/[łøßæœđðþıħŧŀ]/g, (c) => LETTERS[c])
+    return fold(text)
       .split(/[^\p{L}\p{N}]+/u).filter((t) => t && !STOP.has(t));
   }
   function shardOf(term) {
@@ -120,18 +124,36 @@
 
   // --- rendering -----------------------------------------------------------------------------
   function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+  // The text folded as tokenize folds it, with the span of the original text each folded
+  // character comes from, so that a term found in the folded text ("muller") marks what is
+  // written ("Müller").
+  function folded(text) {
+    let plain = "";
+    const starts = [], ends = [];
+    let index = 0;
+    for (const char of text) {
+      const part = fold(char);
+      for (let i = 0; i < part.length; i++) { starts.push(index); ends.push(index + char.length); }
+      plain += part;
+      index += char.length;
+    }
+    return { plain, starts, ends };
+  }
   function marked(text, terms) {
     const fragment = document.createDocumentFragment();
     if (!terms.length) { fragment.append(text); return fragment; }
     const alternatives = [...terms].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|");
-    const pattern = new RegExp("(?<![\\p{L}\\p{N}])(" + alternatives + ")", "giu"); // at word starts only
+    const pattern = new RegExp("(?<![\\p{L}\\p{N}])(" + alternatives + ")", "gu"); // at word starts only
+    const { plain, starts, ends } = folded(text);
     let last = 0;
-    for (const match of text.matchAll(pattern)) {
-      fragment.append(text.slice(last, match.index));
+    for (const match of plain.matchAll(pattern)) {
+      const start = starts[match.index], end = ends[match.index + match[0].length - 1];
+      if (start < last) continue;
+      fragment.append(text.slice(last, start));
       const mark = document.createElement("mark");
-      mark.textContent = match[0];
+      mark.textContent = text.slice(start, end);
       fragment.append(mark);
-      last = match.index + match[0].length;
+      last = end;
     }
     fragment.append(text.slice(last));
     return fragment;
@@ -139,11 +161,11 @@
   function snippet(text, terms) {
     const WIDTH = 180;
     text = text.replace(/ …$/, "");
-    const lower = text.toLowerCase();
+    const { plain, starts } = folded(text);
     let at = -1;
     for (const term of terms) {
-      const i = lower.indexOf(term);
-      if (i >= 0 && (at < 0 || i < at)) at = i;
+      const i = plain.indexOf(term);
+      if (i >= 0 && (at < 0 || starts[i] < at)) at = starts[i];
     }
     const start = at < 60 ? 0 : text.lastIndexOf(" ", at - 60) + 1;
     let piece = text.slice(start, start + WIDTH);

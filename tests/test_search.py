@@ -89,6 +89,17 @@ def test_search_page_takes_q_and_marks_matches(browser, site: Path) -> None:
     page.close()
 
 
+def test_a_word_typed_without_its_accents_marks_it_as_written(browser, site: Path) -> None:
+    """'tramer' found Florian Tramèr's papers, but marked nothing: the marks matched the words as
+    typed, not as the index folds them."""
+    page = browser.new_page()
+    page.goto((site / "search/index.html").as_uri() + "?q=tramer%20carlini")
+    page.wait_for_selector(".search-page-results .result")
+    marks = page.locator(".search-page-results .result").first.locator(".paper-meta mark").all_inner_texts()
+    assert "Tramèr" in marks and "Carlini" in marks
+    page.close()
+
+
 @pytest.mark.parametrize("query", ["((((", "the of"])
 def test_a_query_with_nothing_to_search_for_says_so(browser, site: Path, query: str) -> None:
     page = browser.new_page()
