@@ -122,6 +122,22 @@ def test_arxiv_record(project: Path) -> None:
     assert check() == 0
 
 
+def test_an_arxiv_title_in_tex_is_written_as_it_reads(project: Path) -> None:
+    """arXiv titles are TeX: '$\\beta$-DPO' went into the paper file, and onto the page, as typed."""
+    (project / "content/papers/rafailov2023direct.yaml").unlink()
+    record = (RECORDED / "2305.18290.xml").read_text()
+    typed = "$\\beta$-Direct Preference \\emph{Optimization}:"
+    tex = record.replace("Direct Preference Optimization:", typed, 1)
+    assert tex != record
+    code, _, err = add(
+        "--arxiv", "2305.18290", "--topic", "sl", "--summary", "DPO. No RL.", fetch=lambda url: tex.encode()
+    )
+    assert (code, err) == (0, "")
+    (written,) = (project / "content/papers").glob("rafailov2023*.yaml")
+    data = yaml.safe_load(written.read_text())
+    assert data["title"] == "β-Direct Preference Optimization: Your Language Model is Secretly a Reward Model"
+
+
 def test_without_topic_off_a_terminal_it_errors_clearly(project: Path) -> None:
     code, _, err = add("--bibtex", "-", "--summary", "A. B.", stdin=io.StringIO(BIBTEX))
     assert code == 1
