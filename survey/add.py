@@ -112,7 +112,7 @@ def from_arxiv(arxiv_id: str, fetch: Fetch | None = None) -> NewPaper:
         raise AddError(f"arXiv gave no paper for {arxiv_id}{f' ({said})' if said else ''}; check the id")
     doi = text(f"{ARXIV_NS}doi")
     return NewPaper(
-        title=latex_to_unicode(text(f"{ATOM}title")),  # arXiv titles are TeX: "$\\beta$-VAE"
+        title=latex_to_unicode(text(f"{ATOM}title")),  # arXiv titles are TeX: $\beta$-VAE
         authors=[" ".join(a.findtext(f"{ATOM}name", "").split()) for a in entry.findall(f"{ATOM}author")],
         year=int(text(f"{ATOM}published")[:4]),
         venue="arXiv",
