@@ -243,7 +243,7 @@ def plain_initial(name: str) -> str:
 
 
 # Co-authors named on an author page, the most frequent first. A paper with 1,000 authors (LLM
-# reports have them) would otherwise name 999 on each of 1,000 pages: a million names, and
+# reports run to hundreds) would otherwise name 999 on each of 1,000 pages: a million names, and
 # hundreds of megabytes. Every co-author is still named on the papers' own pages.
 COAUTHORS_SHOWN = 100
 
