@@ -76,8 +76,8 @@ def link(
     `unreadable`: the keys of paper files that could not be read (papers.PaperFiles)."""
     for paper in papers:  # from the last build of a long-running builder, they may still be linked
         paper.unlink()
-    corpus = Corpus(config, content_dir, roots, list(walk(roots)), sorted(papers, key=lambda p: p.key))
-    corpus.unreadable = unreadable
+    ordered = sorted(papers, key=lambda p: p.key)
+    corpus = Corpus(config, content_dir, roots, list(walk(roots)), ordered, unreadable=unreadable)
     ranked = _rank_newest_first(corpus.papers)
     _link_topics(corpus)
     corpus.authors, crowded_authors = _link_authors(ranked)

@@ -280,6 +280,11 @@ class Corpus:
     def paper_by_key(self) -> dict[str, Paper]:
         return {p.key: p for p in self.papers}
 
+    def knows_paper(self, key: str) -> bool:
+        """Whether `key` names a paper of the corpus, or one whose file could not be read (reported
+        at that file, so that a link to it is not reported again in every file that makes one)."""
+        return key in self.paper_by_key or key in self.unreadable
+
     @property
     def survey_paper(self) -> Paper | None:
         return self.paper_by_key.get(self.config.survey)

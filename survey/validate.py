@@ -66,7 +66,7 @@ def check_relations(paper: Paper, corpus: Corpus, report: Report) -> None:
             line = item_line(paper.lines, f"relations.{kind}", index)
             if key == paper.key:
                 report.error(paper.path, line, f"{kind}: a paper cannot relate to itself")
-            elif key not in keys and key not in corpus.unreadable:  # (an unreadable file is reported)
+            elif not corpus.knows_paper(key):
                 report.error(
                     paper.path,
                     line,
@@ -164,7 +164,7 @@ def check_leaf_topics(corpus: Corpus, report: Report) -> None:
 
 
 def check_survey_paper(corpus: Corpus, report: Report) -> None:
-    if corpus.survey_paper is None and corpus.config.survey not in corpus.unreadable:
+    if not corpus.knows_paper(corpus.config.survey):
         config = corpus.config
         report.error(
             corpus.content_dir / "site.yaml",
@@ -185,10 +185,10 @@ def _check_references(
     corpus: Corpus, summary_refs: SummaryReferences, intro_refs: IntroReferences, report: Report
 ) -> None:
     targets = {"paper": set(corpus.paper_by_key), "topic": set(corpus.topic_by_id)}
-    unreadable = {"paper": corpus.unreadable, "topic": frozenset()}  # each reported at its own file
+    known = {"paper": corpus.knows_paper, "topic": targets["topic"].__contains__}
 
     def dangles(ref: Reference) -> bool:
-        return ref.target not in targets[ref.kind] and ref.target not in unreadable[ref.kind]
+        return not known[ref.kind](ref.target)
 
     for paper, ref, line in summary_refs:
         if dangles(ref):
