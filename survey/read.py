@@ -148,6 +148,11 @@ def not_ours(name: str) -> bool:
     return name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#"))
 
 
+def below_not_ours(relative: str | Path) -> bool:
+    """Whether a path, relative to an input folder, is or lies in a file or folder not ours."""
+    return any(not_ours(part) for part in Path(relative).parts)
+
+
 def read_text(path: Path, report: Report) -> str | None:
     """The file as UTF-8 text, or None (reported) when it is not valid UTF-8."""
     data = path.read_bytes()

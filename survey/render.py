@@ -37,7 +37,7 @@ from survey.model import Corpus, Paper, Topic
 from survey.pages import Page, pages
 from survey.parallel import Tick, next_free, split_work, ticking, worker_count
 from survey.progress import Progress, no_progress
-from survey.read import not_ours
+from survey.read import below_not_ours
 from survey.search import KeptIndex, Postings, search_files
 from survey.signatures import (
     PageSigner,
@@ -618,5 +618,5 @@ def _static_files(static: Path) -> dict[str, bytes]:
     return {
         f"static/{path.relative_to(static).as_posix()}": path.read_bytes()
         for path in sorted(static.rglob("*"))
-        if path.is_file() and not any(map(not_ours, path.relative_to(static).parts))  # no style.css~
+        if path.is_file() and not below_not_ours(path.relative_to(static))  # no style.css~
     }

@@ -30,7 +30,7 @@ from survey.cache import Resident
 from survey.cli import run_build
 from survey.memory import release_free_memory
 from survey.pipeline import Project, warm_up
-from survey.read import not_ours
+from survey.read import below_not_ours
 
 EVENTS = "/__survey__/events"
 RELOAD_JS = "/__survey__/reload.js"
@@ -271,7 +271,7 @@ class InputFilter:
             return False
         for folder in self.folders:  # the path's parts below the watched folder, not above it
             if real.startswith(folder + os.sep):
-                return not any(not_ours(part) for part in Path(real[len(folder) + 1 :]).parts)
+                return not below_not_ours(real[len(folder) + 1 :])
         return True
 
 

@@ -111,3 +111,14 @@ def test_a_first_build_still_lands_where_a_folder_cannot_be_renamed_over(
     assert sorted(files.keys() - {MANIFEST}) == files[MANIFEST].decode().splitlines()
     assert "papers/ouyang2022training/index.html" in files
     assert leftovers(project) == []
+
+
+def test_static_files_not_ours_stay_out_of_the_site(maintainer: Path) -> None:
+    """An editor's backup (`style.css~`) or a hidden folder in static/ was copied into the site."""
+    static = maintainer / "static"
+    (static / "style.css~").write_text("/* an older stylesheet */")
+    (static / ".drafts").mkdir()
+    (static / ".drafts/try.js").write_text("// a draft")
+    assert run("build", "--output", "site")[0] == 0
+    copied = {path.name for path in (maintainer / "site/static").rglob("*")}
+    assert "style.css" in copied and not {"style.css~", ".drafts", "try.js"} & copied
