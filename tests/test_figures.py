@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import itertools
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -176,3 +178,56 @@ def test_svgs_are_byte_identical_across_builds(tmp_path: Path, site: Path, corpu
     for page in pages:
         first = re.findall(r"<svg .*?</svg>", (site / page).read_text(), re.S)
         assert first and first == re.findall(r"<svg .*?</svg>", (again / page).read_text(), re.S)
+
+
+def _linear(channel: int) -> float:
+    value = channel / 255
+    return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+
+def _rgb(colour: str) -> list[float]:
+    return [_linear(int(colour[i : i + 2], 16)) for i in (1, 3, 5)]
+
+
+def _luminance(colour: str) -> float:
+    r, g, b = _rgb(colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG's contrast ratio of two colours."""
+    darker, lighter = sorted((_luminance(a), _luminance(b)))
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _oklab(colour: str) -> tuple[float, float, float]:
+    """Björn Ottosson's OKLab: distances in it follow how different two colours look."""
+    r, g, b = _rgb(colour)
+    lms = [
+        (0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b) ** (1 / 3),
+        (0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b) ** (1 / 3),
+        (0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b) ** (1 / 3),
+    ]
+    rows = [(0.2104542553, 0.7936177850, -0.0040720468), (1.9779984951, -2.4285922050, 0.4505937099),
+            (0.0259040371, 0.7827717662, -0.8086757660)]  # fmt: skip
+    lightness, a, b = (sum(w * v for w, v in zip(row, lms, strict=True)) for row in rows)
+    return lightness, a, b
+
+
+def test_the_colours_of_the_survey_parts_can_be_told_apart_in_light_and_dark() -> None:
+    """The chart's legend names each part by its colour alone: two parts whose colours look alike
+    (olive and brown, salmon and red, as they once were) cannot be told apart in the bars."""
+    css = (ROOT / "static/style.css").read_text()
+    backgrounds = re.findall(r"--bg: (#[0-9a-f]{6})", css)
+    palettes = [
+        dict(re.findall(r"--(t\d): (#[0-9a-f]{6})", block))
+        for block in re.findall(r":root \{ --t0.*?\}", css, re.S)
+    ]
+    assert len(backgrounds) == len(palettes) == 2, "expected a light and a dark palette"
+    for scheme, background, palette in zip(("light", "dark"), backgrounds, palettes, strict=True):
+        assert sorted(palette) == [f"t{i}" for i in range(9)]
+        for name, colour in palette.items():
+            assert _contrast(colour, background) >= 3, f"{scheme} {name} {colour} is faint against the page"
+        for (one, a), (other, b) in itertools.combinations(palette.items(), 2):
+            distance = math.dist(_oklab(a), _oklab(b))
+            assert distance >= 0.085, f"{scheme}: {one} {a} and {other} {b} look alike ({distance:.3f})"
