@@ -194,7 +194,7 @@
     for (const group of [...listing.querySelectorAll(".group")].reverse()) {
       group.hidden = !group.querySelector("[data-key]:not([hidden])");
     }
-    status.textContent = "Showing " + shown + " of " + unique.length + " papers";
+    status.textContent = "Showing " + shown.toLocaleString("en") + " of " + unique.length.toLocaleString("en") + " papers";
     writeState();
   }
   if (table) {

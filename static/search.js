@@ -221,7 +221,7 @@
           : "Nothing to search for in “" + query + "” yet: keep typing."; // "the", "(("
         list.append(none);
       }
-      status.textContent = found.count ? found.count + " papers found; press the down arrow to browse them" : "No papers found";
+      status.textContent = found.count ? counted(found.count) + " found; press the down arrow to browse them" : "No papers found";
       list.dataset.query = query; // which query these results answer (tests wait for it)
       list.hidden = false;
     });
@@ -243,6 +243,11 @@
     document.addEventListener("click", (event) => { if (!form.contains(event.target)) close(); });
   }
 
+  // "1 paper", "2,603 papers": as the pages count (survey/render.py's counted filter)
+  function counted(count) {
+    return count.toLocaleString("en") + (count === 1 ? " paper" : " papers");
+  }
+
   async function setUpPage(page) {
     const params = new URLSearchParams(window.location.search);
     const query = params.get("q") || "";
@@ -259,7 +264,7 @@
         status.textContent = "Nothing to search for in “" + query + "”: type words from a title, an author, a venue, a year, a tag, a topic or a summary.";
       } else {
         status.textContent = found.count
-          ? found.count + " paper" + (found.count === 1 ? "" : "s") + " for “" + query + "”" +
+          ? counted(found.count) + " for “" + query + "”" +
             (found.partial ? " (no paper matches every word; showing papers that match some)" : "")
           : "No papers match “" + query + "”.";
       }

@@ -85,7 +85,7 @@ def taxonomy_map(corpus: Corpus, root: str) -> str:
         label = topic.title if len(topic.title) <= 27 else topic.title[:25] + "…"
         body.append(
             f'<a href="{_text(root + topic.url)}" data-topic="{topic.id}" data-count="{count}">'
-            f"<title>{_text(topic.title)}: {count} paper{'s' if count != 1 else ''}</title>"
+            f"<title>{_text(topic.title)}: {count:,} paper{'s' if count != 1 else ''}</title>"
             f'<rect class="fig-node t{root_index(topic)}" x="{x}" y="{y + 2}" width="{NODE_WIDTH}" height="{ROW - 4}" rx="5"/>'
             f'<text class="fig-label" x="{x + 8}" y="{y + ROW / 2 + 4:.0f}">{_text(label)}</text>'
             f'<text class="fig-count" x="{x + NODE_WIDTH - 8}" y="{y + ROW / 2 + 4:.0f}" text-anchor="end">{count}</text>'
@@ -94,7 +94,7 @@ def taxonomy_map(corpus: Corpus, root: str) -> str:
     total = len(corpus.papers)
     desc = (
         f"The survey's {len(corpus.topics)} topics as a tree, from its {len(corpus.roots)} parts on the left to "
-        f"the most specific topics on the right, with the number of papers under each ({total} papers in all)."
+        f"the most specific topics on the right, with the number of papers under each ({total:,} papers in all)."
     )
     return _svg(width, height, "Map of the survey's topics", desc, body, "taxonomy-map")
 
@@ -153,7 +153,7 @@ def papers_per_year(papers: list[Paper], corpus: Corpus, figure_id: str, stacked
         y = plot_height + 10
         group = [
             f'<g data-from="{start}" data-to="{end}" data-count="{total}">'
-            f"<title>{_text(label)}: {total} paper{'s' if total != 1 else ''}</title>"
+            f"<title>{_text(label)}: {total:,} paper{'s' if total != 1 else ''}</title>"
         ]
         for part, count in enumerate(counts) if stacked else [(None, total)]:
             if not count:
@@ -176,7 +176,7 @@ def papers_per_year(papers: list[Paper], corpus: Corpus, figure_id: str, stacked
         body.append("".join(group))
     desc = (
         "Number of papers per year: "
-        + ", ".join(f"{label} {sum(c)}" for label, _, _, c in bars if sum(c))
+        + "; ".join(f"{label}: {sum(c):,}" for label, _, _, c in bars if sum(c))
         + "."
     )
     return _svg(width, height, "Papers per year", desc, body, figure_id)

@@ -75,6 +75,8 @@ def make_env(templates: Path, compiled: Path | None = None) -> jinja2.Environmen
     env.filters["author_list"] = author_list
     env.filters["json_ld"] = json_ld
     env.filters["absolute"] = absolute_filter
+    env.filters["number"] = number
+    env.filters["counted"] = counted
     env.globals["figures"] = Figures
     env.globals["version"] = __version__
     env.globals["shared_partial"] = _shared_partials(env)
@@ -114,6 +116,16 @@ def relink_filter(context: jinja2.runtime.Context, html: str) -> Markup:
 def absolute_filter(context: jinja2.runtime.Context, path: str) -> str:
     """The public URL of a site path (needs base_url; feeds and sitemap only)."""
     return absolute(context["corpus"], path)
+
+
+def number(value: int) -> str:
+    """A count as English prose writes it, in groups of three: 10,008."""
+    return f"{value:,}"
+
+
+def counted(value: int, noun: str) -> str:
+    """A count and its noun, plural unless the count is one: '1 paper', '2,603 papers'."""
+    return f"{value:,} {noun}{'' if value == 1 else 's'}"
 
 
 def json_ld(data: dict[str, Any]) -> Markup:

@@ -52,6 +52,17 @@ def test_a_name_is_found_however_its_letters_are_typed(browser, site: Path, quer
     ]
 
 
+def test_what_the_box_says_aloud_counts_one_paper_as_one(browser, site: Path) -> None:
+    """The status a screen reader reads out said '1 papers found'."""
+    page = browser.new_page()
+    page.goto((site / "index.html").as_uri())
+    page.locator("#site-search").fill("biyik")
+    page.wait_for_selector('#search-results[data-query="biyik"]', state="attached")
+    status = page.locator(".search-live-status").inner_text()
+    assert status == "1 paper found; press the down arrow to browse them"
+    page.close()
+
+
 def test_exact_words_find_the_paper_from_disk(browser, site: Path) -> None:
     titles = live_titles(
         browser, (site / "index.html").as_uri(), "deep reinforcement learning human preferences"

@@ -167,6 +167,19 @@ def test_an_author_page_names_its_most_frequent_co_authors_and_counts_the_rest(s
     assert min(map(standing, shown)) >= max(map(standing, left_out))
 
 
+def test_counts_are_written_in_groups_of_three_and_one_is_singular(site: Path, corpus) -> None:
+    """'1388 authors' read as a year; at 10,000 papers every count did."""
+    authors = f"{len(corpus.authors):,} authors"
+    assert len(corpus.authors) >= 1000 and "," in authors  # the bundled corpus has 1,388
+    assert (
+        f'<p class="stats">{len(corpus.papers)} papers · {len(corpus.topics)} topics · {authors}</p>'
+        in (site / "index.html").read_text()
+    )
+    assert f'<p class="stats">{authors}, by family name.</p>' in (site / "authors/index.html").read_text()
+    one = next(author for author in corpus.authors if len(author.papers) == 1)
+    assert '<p class="stats">1 paper in this corpus</p>' in (site / one.url).read_text()
+
+
 def test_script_in_a_summary_never_reaches_the_page(tmp_path: Path) -> None:
     from conftest import lay_out
 
