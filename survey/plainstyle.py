@@ -26,6 +26,10 @@ VENUE_FIELDS = ("journal", "booktitle", "publisher", "institution", "howpublishe
 EMPHASISED_TITLE = {"book"}  # pybtex's btitle: in italics, its case kept
 TERMINATORS = (".", "?", "!")
 ANY_YEAR = "9876"  # the year a venue is formatted with, then replaced by each entry's year
+ANY_VENUE = "Qzxjv"  # likewise the venue, when its text passes through pybtex unchanged
+# Venue text that pybtex's LaTeX reading and its HTML backend leave exactly as it is (with no `--`
+# nor two spaces in a row, see _LATEX_CHANGES): "arXiv preprint arXiv:2203.02155", one per paper.
+_VERBATIM_VENUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,:;()/-]*")
 TIE = "\x00"  # pybtex's non-breaking space in a name, while its length still counts
 # What latexcodec turns into other characters (dashes, quotes, inverted marks, a tie, one space for
 # two), and any LaTeX command but the escapes `cite.escape` writes for & % # _ (pybtex shows `\$` as is).
@@ -99,18 +103,24 @@ class PlainStyle:
     def _venue(self, kind: str, fields: Any) -> str | None:
         """What pybtex writes after the title for this type, venue and year (links aside).
 
-        Formatted once per venue, with a stand-in year then replaced, as years are plain digits.
+        Formatted once per entry type and venue field, with a stand-in year then replaced, as years
+        are plain digits; a venue whose text pybtex passes through unchanged is a stand-in too (an
+        arXiv-only paper's journal is "arXiv preprint arXiv:<its id>", each formatted anew before).
         """
         name = next((field for field in VENUE_FIELDS if field in fields), "")
         value, year = fields.get(name, ""), fields.get("year", "")
-        exact = not year.isdigit() or ANY_YEAR in value  # formatted with its own year
-        key = (kind, name, value, year if exact else ANY_YEAR)
+        any_year = year.isdigit() and ANY_YEAR not in value
+        any_venue = bool(_VERBATIM_VENUE.fullmatch(value)) and not _LATEX_CHANGES.search(value)
+        # a venue that ends a sentence (inproceedings: "In <em>Proc. of X.</em> 2022.") takes no period
+        any_venue = any_venue and not value.endswith((" ", *TERMINATORS)) and ANY_VENUE not in value
+        key = (kind, name, ANY_VENUE if any_venue else value, ANY_YEAR if any_year else year)
         if key not in self.venues:
             self.venues[key] = self._format_venue(*key)
         html = self.venues[key]
-        if exact or html is None:
-            return html
-        return html.replace(ANY_YEAR, year) if html.count(ANY_YEAR) == 1 else None
+        for stand_in, real in ((ANY_YEAR, year if any_year else ""), (ANY_VENUE, value if any_venue else "")):
+            if html is not None and real:
+                html = html.replace(stand_in, real) if html.count(stand_in) == 1 else None
+        return html
 
     def _format_venue(self, kind: str, name: str, value: str, year: str) -> str | None:
         from pybtex.database import Entry, Person
