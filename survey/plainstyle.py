@@ -117,9 +117,10 @@ class PlainStyle:
         if key not in self.venues:
             self.venues[key] = self._format_venue(*key)
         html = self.venues[key]
-        for stand_in, real in ((ANY_YEAR, year if any_year else ""), (ANY_VENUE, value if any_venue else "")):
-            if html is not None and real:
-                html = html.replace(stand_in, real) if html.count(stand_in) == 1 else None
+        if html is not None and any_year:
+            html = _put(html, ANY_YEAR, year)
+        if html is not None and any_venue:
+            html = _put(html, ANY_VENUE, value)
         return html
 
     def _format_venue(self, kind: str, name: str, value: str, year: str) -> str | None:
@@ -131,6 +132,11 @@ class PlainStyle:
         html = self.style.format_entry("", entry).text.render(self.backend)
         blocks = html.split("\n", 2)  # the author's block and the title's, then the rest
         return blocks[2] if len(blocks) == 3 else None
+
+
+def _put(html: str, stand_in: str, real: str) -> str | None:
+    """The stand-in replaced by the real text, or None if the stand-in is not there exactly once."""
+    return html.replace(stand_in, real) if html.count(stand_in) == 1 else None
 
 
 def _title(latex: str, emphasised: bool) -> str | None:
