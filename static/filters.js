@@ -9,19 +9,29 @@
   const root = document.currentScript.src.replace(/static\/filters\.js(\?.*)?$/, "");
   const listing = document.querySelector("[data-listing]");
   if (!listing) return;
-  const items = [...listing.querySelectorAll("[data-key]")];
-  if (items.length < 2) return;
+  const elements = [...listing.querySelectorAll("[data-key]")];
+  if (elements.length < 2) return;
   let topicNames = {}; // id -> title, indented by depth
   let topicOrder = []; // ids in the order of the topic tree
   const table = listing.querySelector("table");
-  const origin = items.map((item) => [item, item.parentNode]);
-  const unique = [...new Map(items.map((i) => [i.dataset.key, i])).values()];
+  // Each listed paper's data, read from the page once: a table of 10,000 papers spent seconds on
+  // every change re-reading data attributes and splitting them, for each filter's counts.
+  const words = (text) => text.split(" ").filter(Boolean);
+  const items = elements.map((element) => {
+    const data = element.dataset;
+    return {
+      element, parent: element.parentNode, key: data.key, year: +data.year, venue: data.venue,
+      topics: words(data.topics), tags: words(data.tags), code: data.code === "1",
+      title: data.title.toLowerCase(), authors: (data.authors || "").toLowerCase(),
+    };
+  });
+  const unique = [...new Map(items.map((i) => [i.key, i])).values()];
   const FACETS = {
-    topic: { label: "Topic", values: (i) => i.dataset.topics.split(" ").filter(Boolean), name: (v) => (topicNames[v] || v) },
-    venue: { label: "Venue", values: (i) => (i.dataset.venue ? [i.dataset.venue] : []), name: (v) => v },
-    tag: { label: "Tag", values: (i) => i.dataset.tags.split(" ").filter(Boolean), name: (v) => v },
+    topic: { label: "Topic", values: (i) => i.topics, name: (v) => (topicNames[v] || v) },
+    venue: { label: "Venue", values: (i) => (i.venue ? [i.venue] : []), name: (v) => v },
+    tag: { label: "Tag", values: (i) => i.tags, name: (v) => v },
   };
-  const years = unique.map((i) => +i.dataset.year);
+  const years = unique.map((i) => i.year);
   const minYear = Math.min(...years);
   const maxYear = Math.max(...years);
   const SORTS = table
@@ -54,9 +64,9 @@
     for (const facet of Object.keys(FACETS)) {
       if (facet !== except && state[facet] && !FACETS[facet].values(item).includes(state[facet])) return false;
     }
-    const year = +item.dataset.year;
+    const year = item.year;
     if (except !== "year" && (year < state.from || year > state.to)) return false;
-    if (except !== "code" && state.code && item.dataset.code !== "1") return false;
+    if (except !== "code" && state.code && !item.code) return false;
     return true;
   }
   function counts(facet) {
@@ -145,20 +155,27 @@
   flat.className = "papers flat";
   flat.hidden = true;
   if (!table) status.after(flat);
+  const collator = new Intl.Collator(); // what localeCompare uses, made once
   const keyOf = {
-    "title": (i) => i.dataset.title.toLowerCase(),
-    "venue": (i) => (i.dataset.venue || "\uffff").toLowerCase(),
-    "authors": (i) => (i.dataset.authors || "").toLowerCase(),
+    "title": (i) => i.title,
+    "venue": (i) => (i.venue || "\uffff").toLowerCase(),
+    "authors": (i) => i.authors,
   };
   function compare(a, b) {
-    if (state.sort === "year-desc") return b.dataset.year - a.dataset.year || keyOf.title(a).localeCompare(keyOf.title(b));
-    if (state.sort === "year-asc") return a.dataset.year - b.dataset.year || keyOf.title(a).localeCompare(keyOf.title(b));
-    return keyOf[state.sort](a).localeCompare(keyOf[state.sort](b)) || b.dataset.year - a.dataset.year;
+    if (state.sort === "year-desc") return b.year - a.year || collator.compare(a.title, b.title);
+    if (state.sort === "year-asc") return a.year - b.year || collator.compare(a.title, b.title);
+    return collator.compare(keyOf[state.sort](a), keyOf[state.sort](b)) || b.year - a.year;
   }
+  let arranged = null; // the order the listing is in; a filter alone leaves it as it is
+  let rows = items; // a table's rows, in the order shown
   function arrange() {
+    if (arranged === state.sort) return;
+    arranged = state.sort;
     if (table) {
-      const body = table.tBodies[0];
-      body.append(...[...body.rows].sort(compare));
+      const sorted = rows.slice().sort(compare);
+      // moving 10,000 rows costs a layout of them all: only when the order changes
+      if (sorted.some((item, index) => item !== rows[index])) table.tBodies[0].append(...sorted.map((i) => i.element));
+      rows = sorted;
       for (const th of table.querySelectorAll("th[data-sort]")) {
         const on = state.sort === th.dataset.sort || state.sort.startsWith(th.dataset.sort + "-");
         th.setAttribute("aria-sort", on ? (state.sort === "year-asc" || th.dataset.sort !== "year" ? "ascending" : "descending") : "none");
@@ -166,11 +183,11 @@
       return;
     }
     if (state.sort === "default") {
-      for (const [item, parent] of origin) parent.append(item);
+      for (const item of items) item.parent.append(item.element);
       flat.hidden = true;
       for (const group of listing.querySelectorAll(".group")) group.classList.remove("flattened");
     } else {
-      flat.append(...unique.slice().sort(compare));
+      flat.append(...unique.slice().sort(compare).map((i) => i.element));
       flat.hidden = false;
     }
   }
@@ -180,16 +197,16 @@
     selects.to.value = state.to;
     selects.sort.value = state.sort;
     code.checked = state.code;
-    codeText.textContent = " Has code (" + unique.filter((i) => matches(i, "code") && i.dataset.code === "1").length + ")";
+    codeText.textContent = " Has code (" + unique.filter((i) => matches(i, "code") && i.code).length + ")";
     arrange();
     let shown = 0;
     const seen = new Set();
     for (const item of items) {
-      const duplicate = state.sort !== "default" && !table && seen.has(item.dataset.key);
+      const duplicate = state.sort !== "default" && !table && seen.has(item.key);
       const visible = matches(item) && !duplicate;
-      item.hidden = !visible;
-      if (visible && !seen.has(item.dataset.key)) shown++;
-      seen.add(item.dataset.key);
+      if (item.element.hidden === visible) item.element.hidden = !visible; // unchanged rows untouched
+      if (visible && !seen.has(item.key)) shown++;
+      seen.add(item.key);
     }
     for (const group of [...listing.querySelectorAll(".group")].reverse()) {
       group.hidden = !group.querySelector("[data-key]:not([hidden])");

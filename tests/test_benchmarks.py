@@ -58,3 +58,17 @@ def test_reference_benchmark_runs_and_finds_the_same_html() -> None:
     assert result.returncode == 0, result.stderr
     assert "300 references on one core: pybtex alone" in result.stdout
     assert "Same HTML all three ways." in result.stdout
+
+
+def test_listing_benchmark_measures_the_papers_table_with_and_without_its_filters(
+    browser, site: Path
+) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/listings.py"), str(site)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    labels = [line.split("  script")[0].strip() for line in result.stdout.splitlines()[1:]]
+    assert labels == ["loaded", "one filter", "loaded, no JavaScript"]
