@@ -102,7 +102,8 @@ def _link_neighbours(corpus: Corpus, cache: BuildCache | None, workers: int) -> 
     papers = corpus.papers
     authors_digest, same_authors = _same_author_lists(corpus, cache, workers)
     related_digest, related = _related_lists(corpus, cache, workers)
-    corpus.neighbours_keys = (SAME_AUTHORS_KEY, RELATED_KEY)
+    keys = [paper.key for paper in papers]
+    corpus.neighbours_keys = tuple(_entry_keys(SAME_AUTHORS_KEY, keys) + _entry_keys(RELATED_KEY, keys))
     corpus.neighbours_shape = digest(f"{authors_digest}|{related_digest}".encode())
     by_key = corpus.paper_by_key
     for paper in papers:
@@ -110,7 +111,7 @@ def _link_neighbours(corpus: Corpus, cache: BuildCache | None, workers: int) -> 
         paper.related = [by_key[key] for key in related[paper.key]]
 
 
-SAME_AUTHORS_KEY = "same-authors"  # the cache entry: (hash of what they depend on, that, the lists)
+SAME_AUTHORS_KEY = "same-authors"  # the cache entries: see _kept_lists
 REMADE_SHARE = 4  # same-author lists made again in part when at most a quarter of them may differ
 
 
@@ -133,7 +134,7 @@ def _same_author_lists(corpus: Corpus, cache: BuildCache | None, workers: int) -
     )
 
 
-RELATED_KEY = "related"  # the cache entry: (hash of what they depend on, that, the lists)
+RELATED_KEY = "related"  # the cache entries: see _kept_lists
 
 
 def _related_lists(corpus: Corpus, cache: BuildCache | None, workers: int) -> tuple[str, dict]:
@@ -169,27 +170,43 @@ def _kept_lists(
 ) -> tuple[str, dict]:
     """The hash of `made_from` (what each paper's list is made from, by key) and each paper's list.
 
-    The lists are kept in the cache under `name` with what they were made from, whose second item
-    holds the names a list is drawn by (authors, topics). When that changed, the lists of the
-    changed papers and of the papers `sharing` a name with one, before or after, are made again
-    by `finder()` and the others kept; when more than a quarter may differ, every core makes them all.
+    The lists are kept in the cache, each paper's under `name/<key>` with what it was made from
+    (whose second item holds the names a list is drawn by: authors, topics), and the hash under
+    `name`. When that changed, the lists of the changed papers and of the papers `sharing` a name
+    with one, before or after, are made again by `finder()` and the others kept; when more than a
+    quarter may differ, every core makes them all. One entry per paper, so that the cache's journal
+    takes only the lists that changed: as one entry for all, a paper added wrote all 20,000 lists
+    of 10,000 papers to it again (2.5 MB), and every build after it read them back.
     """
     papers = corpus.papers
     shape = digest("\n".join(f"{key}|{value}" for key, value in made_from.items()).encode())
-    stored = cache.get("links", name) if cache else None
-    if stored is not None and stored[0] == shape:
-        return shape, stored[2]
-    affected = _affected(stored[1], made_from, sharing) if stored else None
+    keys = _entry_keys(name, made_from)
+    known = cache.known("links") if cache else {}
+    if known.get(name) == shape and all(key in known for key in keys):
+        assert cache is not None
+        cache.keep("links", keys)
+        return shape, {paper: known[key][1] for paper, key in zip(made_from, keys[1:], strict=True)}
+    stored = {key.partition("/")[2]: value for key, value in known.items() if key.startswith(name + "/")}
+    before = {key: made for key, (made, _) in stored.items()}
+    affected = _affected(before, made_from, sharing) if stored else None
     find = finder()
     if affected is None or len(affected) * REMADE_SHARE > len(papers):
         lists = _neighbour_lists(papers, find, workers)
     else:
-        lists = {key: found for key, found in stored[2].items() if key in made_from and key not in affected}
+        lists = {key: stored[key][1] for key in made_from if key not in affected}
         by_key = corpus.paper_by_key
         lists.update((key, find(by_key[key])) for key in affected)
     if cache:
-        cache.put("links", name, (shape, made_from, lists))
+        cache.put("links", name, shape)
+        for paper, key in zip(made_from, keys[1:], strict=True):
+            cache.put("links", key, (made_from[paper], lists[paper]))
     return shape, lists
+
+
+def _entry_keys(name: str, papers: Iterable[str]) -> list[str]:
+    """The cache keys of the lists kept under `name`: the hash of what they are made from, then
+    one per paper."""
+    return [name] + [f"{name}/{key}" for key in papers]
 
 
 def _affected(
