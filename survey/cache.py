@@ -372,9 +372,15 @@ def folder_digests(folder: Path, files: FileHashes | None = None, skip: Path | N
 def environment() -> str:
     """Python's version and every installed distribution's name and version (the names of the
     .dist-info folders where Python imports from): Markdown, pybtex, Jinja and the others shape
-    what is cached, so upgrading one drops the cache. Read without importing any of them."""
+    what is cached, so upgrading one drops the cache. Read without importing any of them.
+
+    Python's first entry, the folder of the script it was started with (`.venv/bin` for `survey`)
+    or the working folder (`python -m survey`), is where it was started from, not where libraries
+    are installed: at a project's root it holds `survey.egg-info` (pip's editable install), and
+    switching between `survey build` and `python -m survey build` there dropped the whole cache.
+    """
     found = [sys.version]
-    for entry in sys.path:
+    for entry in sys.path if sys.flags.safe_path else sys.path[1:]:
         try:
             names = os.listdir(entry or ".")
         except OSError:  # not a folder (a zip of the standard library), or gone

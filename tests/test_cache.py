@@ -6,6 +6,8 @@ import io
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -251,6 +253,23 @@ def test_another_version_of_a_library_drops_the_cache(
     built, _ = incremental(maintainer)
     assert len(rendered) == 2 * summaries
     assert_equals_cold(maintainer, built)
+
+
+def test_python_dash_m_and_the_survey_command_share_the_cache(project: Path) -> None:
+    """At a project's root pip's editable install leaves `survey.egg-info`: the folder Python puts
+    first on its path (the working folder for `python -m survey`, the script's for `survey`) was
+    hashed as if it held libraries, so switching between the two dropped the whole cache."""
+    (project / "survey.egg-info").mkdir()
+    command = Path(sys.executable).parent / "survey"
+    starts = [[str(command)], [sys.executable, "-m", "survey"], [str(command)]]
+    stamps = []
+    for start in starts:
+        result = subprocess.run(
+            [*start, "build", "--output", "site"], cwd=project, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        stamps.append(file_stamp("cache.pickle"))
+    assert stamps[0] == stamps[1] == stamps[2]  # written by the first build, never again
 
 
 def test_a_file_rewritten_within_its_timestamp_is_read_again(tmp_path: Path) -> None:
