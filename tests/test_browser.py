@@ -144,6 +144,18 @@ def test_in_print_a_wide_figure_is_scaled_to_the_page_not_cut_off(browser, site:
     page.close()
 
 
+def test_on_paper_the_download_links_are_left_out(browser, site: Path) -> None:
+    """ "Download: BibTeX · CSL-JSON · RIS" cannot be followed on paper; the citation block above
+    it is printed."""
+    page = browser.new_page()
+    for media, shown in (("screen", True), ("print", False)):
+        page.emulate_media(media=media)
+        for path in ("papers/ouyang2022training/index.html", "topics/outer-alignment/index.html"):
+            page.goto((site / path).as_uri())
+            assert page.locator(".downloads").first.is_visible() == shown, (media, path)
+    page.close()
+
+
 def test_overlong_words_break_rather_than_widen_a_phone_page(browser, project: Path) -> None:
     """A bare URL in a summary, a title or a name with no space to wrap at: the page stays 360 px."""
     long_name = "Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaftschaferswessen"
