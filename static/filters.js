@@ -25,7 +25,10 @@
       title: data.title.toLowerCase(), authors: (data.authors || "").toLowerCase(),
     };
   });
-  const unique = [...new Map(items.map((i) => [i.key, i])).values()];
+  // each paper once, where it is first listed (a topic page lists a paper under each subtopic it
+  // is filed in): the visibility loop in update() shows that one and hides the others when sorted
+  const listed = new Set();
+  const unique = items.filter((item) => !listed.has(item.key) && listed.add(item.key));
   const FACETS = {
     topic: { label: "Topic", values: (i) => i.topics, name: (v) => (topicNames[v] || v) },
     venue: { label: "Venue", values: (i) => (i.venue ? [i.venue] : []), name: (v) => v },

@@ -230,6 +230,25 @@ def test_topic_page_filters_hide_empty_groups(browser, site: Path, corpus) -> No
     page.close()
 
 
+def test_sorted_a_topic_page_shows_each_paper_once_in_one_sorted_list(browser, site: Path, corpus) -> None:
+    """A paper filed under two subtopics is listed under each. Sorted newest first, the copy in the
+    sorted list was hidden and the other left in its group, outside the order (two papers of
+    outer alignment's 68 stood apart, under their subtopic's heading)."""
+    topic = corpus.topic_by_id["outer-alignment"]
+    listed = [key for child in topic.children for key in (p.key for p in child.all_papers)]
+    assert len(listed) > len(set(listed))  # the bundled corpus has such papers
+    page = browser.new_page()
+    page.goto((site / topic.url).as_uri() + "?sort=year-desc")
+    shown = page.locator("[data-listing] [data-key]:visible")
+    keys = shown.evaluate_all("items => items.map(item => item.dataset.key)")
+    assert sorted(keys) == sorted({p.key for p in topic.all_papers})
+    assert page.locator("[data-listing] .flat [data-key]:visible").count() == len(keys)
+    assert page.locator("[data-listing] .group:visible").count() == 0
+    years = [corpus.paper_by_key[key].year for key in keys]
+    assert years == sorted(years, reverse=True)
+    page.close()
+
+
 def test_without_javascript_listings_show_every_paper(browser, site: Path, corpus) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
