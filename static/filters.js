@@ -39,7 +39,7 @@
   const maxYear = Math.max(...years);
   const SORTS = table
     ? { "title": "Title, A to Z", "year-desc": "Newest first", "year-asc": "Oldest first", "venue": "Venue", "authors": "First author" }
-    : { "default": "As grouped", "year-desc": "Newest first", "year-asc": "Oldest first", "title": "Title, A to Z" };
+    : { "default": listing.querySelector(".group") ? "As grouped" : "As listed", "year-desc": "Newest first", "year-asc": "Oldest first", "title": "Title, A to Z" };
   const defaultSort = Object.keys(SORTS)[0];
 
   const state = readState();
@@ -104,9 +104,13 @@
     return element;
   }
   const selects = {};
+  // a choice of one is no choice: a venue page's venue, a year page's years are not offered
+  const single = (facet) => new Set(unique.flatMap((i) => FACETS[facet].values(i))).size <= 1;
   for (const facet of Object.keys(FACETS)) {
     selects[facet] = select(facet);
-    panel.append(field(FACETS[facet].label + " ", selects[facet]));
+    const label = field(FACETS[facet].label + " ", selects[facet]);
+    label.hidden = single(facet) && !state[facet];
+    panel.append(label);
   }
   selects.from = select("from");
   selects.to = select("to");
@@ -114,7 +118,9 @@
     selects.from.append(new Option(y, y));
     selects.to.append(new Option(y, y));
   }
-  panel.append(field("From ", selects.from), field("to ", selects.to));
+  const range = [field("From ", selects.from), field("to ", selects.to)];
+  for (const label of range) label.hidden = minYear === maxYear;
+  panel.append(...range);
   const code = document.createElement("input");
   code.type = "checkbox";
   code.name = "code";

@@ -249,6 +249,28 @@ def test_sorted_a_topic_page_shows_each_paper_once_in_one_sorted_list(browser, s
     page.close()
 
 
+def test_a_filter_with_one_value_to_choose_is_not_offered(browser, site: Path, corpus) -> None:
+    """A year page offered "From 2023 to 2023", a venue page a venue menu of that venue; and a
+    list with no groups offered to sort "As grouped"."""
+    page = browser.new_page()
+
+    def offered() -> dict[str, bool]:
+        names = ["topic", "venue", "tag", "from", "to", "sort"]
+        return {name: page.locator(f".filters select[name={name}]").is_visible() for name in names}
+
+    year = next(y for y in corpus.years if len({p.venue_ref.name for p in y.papers if p.venue_ref}) > 1)
+    page.goto((site / year.url).as_uri())
+    assert offered() == {"topic": True, "venue": True, "tag": True, "from": False, "to": False, "sort": True}
+    assert page.locator(".filters select[name=sort] option").first.inner_text() == "As listed"
+    venue = next(v for v in corpus.venues if len({p.year for p in v.papers}) > 1)
+    page.goto((site / venue.url).as_uri())
+    assert offered() == {"topic": True, "venue": False, "tag": True, "from": True, "to": True, "sort": True}
+    page.goto((site / corpus.topic_by_id["outer-alignment"].url).as_uri())
+    assert all(offered().values())
+    assert page.locator(".filters select[name=sort] option").first.inner_text() == "As grouped"
+    page.close()
+
+
 def test_without_javascript_listings_show_every_paper(browser, site: Path, corpus) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
