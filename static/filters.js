@@ -200,10 +200,18 @@
       flat.hidden = false;
     }
   }
+  function showYear(element, year) {
+    // a year from a link may lie outside this listing's years: shown as asked, not as a blank menu
+    if (![...element.options].some((option) => +option.value === year)) {
+      if (year < minYear) element.prepend(new Option(year, year));
+      else element.append(new Option(year, year));
+    }
+    element.value = year;
+  }
   function update() {
     for (const facet of Object.keys(FACETS)) fillFacet(facet);
-    selects.from.value = state.from;
-    selects.to.value = state.to;
+    showYear(selects.from, state.from);
+    showYear(selects.to, state.to);
     selects.sort.value = state.sort;
     code.checked = state.code;
     codeText.textContent = " Has code (" + unique.filter((i) => matches(i, "code") && i.code).length + ")";

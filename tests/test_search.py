@@ -271,6 +271,20 @@ def test_a_filter_with_one_value_to_choose_is_not_offered(browser, site: Path, c
     page.close()
 
 
+def test_a_year_from_a_link_outside_the_listing_is_shown_as_asked(browser, site: Path, corpus) -> None:
+    """`?from=2030` left the year menu blank, with no paper shown and nothing saying why."""
+    topic = corpus.topic_by_id["outer-alignment"]
+    page = browser.new_page()
+    page.goto((site / topic.url).as_uri() + "?from=2030&to=1990")
+    assert page.locator("select[name=from]").input_value() == "2030"
+    assert page.locator("select[name=to]").input_value() == "1990"
+    assert page.locator(".filter-status").inner_text() == f"Showing 0 of {len(topic.all_papers)} papers"
+    page.get_by_role("button", name="Clear filters").click()
+    shown = page.locator(".filter-status").inner_text()
+    assert shown == f"Showing {len(topic.all_papers)} of {len(topic.all_papers)} papers"
+    page.close()
+
+
 def test_without_javascript_listings_show_every_paper(browser, site: Path, corpus) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
