@@ -102,8 +102,6 @@ def _link_neighbours(corpus: Corpus, cache: BuildCache | None, workers: int) -> 
     papers = corpus.papers
     authors_digest, same_authors = _same_author_lists(corpus, cache, workers)
     related_digest, related = _related_lists(corpus, cache, workers)
-    keys = [paper.key for paper in papers]
-    corpus.neighbours_keys = tuple(_entry_keys(SAME_AUTHORS_KEY, keys) + _entry_keys(RELATED_KEY, keys))
     corpus.neighbours_shape = digest(f"{authors_digest}|{related_digest}".encode())
     by_key = corpus.paper_by_key
     for paper in papers:
@@ -484,7 +482,8 @@ def relink(
     else:
         _swap_neighbours(last, {id(old): new for old, new in swaps})
         if cache:
-            cache.keep("links", list(last.neighbours_keys))  # still this build's lists
+            keys = [paper.key for paper in last.papers]  # still this build's lists
+            cache.keep("links", _entry_keys(SAME_AUTHORS_KEY, keys) + _entry_keys(RELATED_KEY, keys))
     return [new for _, new in swaps] + added
 
 

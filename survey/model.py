@@ -265,7 +265,6 @@ class Corpus:
     venues: list[Venue] = field(default_factory=list)
     years: list[Year] = field(default_factory=list)
     neighbours_shape: str = ""  # what its same-author and related lists depend on, hashed (link.py)
-    neighbours_keys: tuple[str, ...] = ()  # the cache keys of those lists
     # the authors and venues whose page addresses a namesake shares (one of them gets "-2"), hashed
     shared_addresses: str = ""
     # the keys of paper files that could not be read, each reported at its own file: links to them

@@ -225,6 +225,27 @@ def test_a_first_build_indexes_in_a_task_and_keeps_its_postings(
     assert resident.search is not None and resident.search.last is not None
 
 
+def test_a_title_edit_in_survey_serve_keeps_the_neighbour_lists_for_the_next_build(
+    maintainer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """survey serve's builder swaps an edited paper into the corpus it kept (link.relink) without
+    making the lists again; it must still keep them in the cache, or the next build makes them all."""
+    from survey.cache import Resident
+    from survey.cli import run_build
+
+    relinked = []
+    relink = link_module.relink
+    monkeypatch.setattr(link_module, "relink", lambda *args: relinked.append(1) or relink(*args))
+    resident = Resident()
+    for word in ("", "Kept"):
+        if word:
+            edit_title(maintainer, word)
+        run_build(Path("content"), Path("site"), io.StringIO(), io.StringIO(), resident=resident)
+    assert relinked  # the second build took the kept corpus
+    kept = set(read_back()["links"])
+    assert {"same-authors", "related", "same-authors/ouyang2022training", "related/muller2021bias"} <= kept
+
+
 def test_stale_search_postings_are_checked_against_the_papers(maintainer: Path) -> None:
     incremental(maintainer)
     stale = (CACHE / "search.pickle").read_bytes()
