@@ -243,7 +243,7 @@
     document.addEventListener("click", (event) => { if (!form.contains(event.target)) close(); });
   }
 
-  // "1 paper", "2,603 papers": as the pages count (survey/render.py's counted filter)
+  // "1 paper", "2,603 papers": as the pages count (survey/model.py's counted, a template filter)
   function counted(count) {
     return count.toLocaleString("en") + (count === 1 ? " paper" : " papers");
   }

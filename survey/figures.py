@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
 
-from survey.model import Corpus, Paper, Topic
+from survey.model import Corpus, Paper, Topic, counted
 
 ROW = 24
 COLUMN = 230
@@ -85,7 +85,7 @@ def taxonomy_map(corpus: Corpus, root: str) -> str:
         label = topic.title if len(topic.title) <= 27 else topic.title[:25] + "…"
         body.append(
             f'<a href="{_text(root + topic.url)}" data-topic="{topic.id}" data-count="{count}">'
-            f"<title>{_text(topic.title)}: {count:,} paper{'s' if count != 1 else ''}</title>"
+            f"<title>{_text(topic.title)}: {counted(count, 'paper')}</title>"
             f'<rect class="fig-node t{root_index(topic)}" x="{x}" y="{y + 2}" width="{NODE_WIDTH}" height="{ROW - 4}" rx="5"/>'
             f'<text class="fig-label" x="{x + 8}" y="{y + ROW / 2 + 4:.0f}">{_text(label)}</text>'
             f'<text class="fig-count" x="{x + NODE_WIDTH - 8}" y="{y + ROW / 2 + 4:.0f}" text-anchor="end">{count}</text>'
@@ -153,7 +153,7 @@ def papers_per_year(papers: list[Paper], corpus: Corpus, figure_id: str, stacked
         y = plot_height + 10
         group = [
             f'<g data-from="{start}" data-to="{end}" data-count="{total}">'
-            f"<title>{_text(label)}: {total:,} paper{'s' if total != 1 else ''}</title>"
+            f"<title>{_text(label)}: {counted(total, 'paper')}</title>"
         ]
         for part, count in enumerate(counts) if stacked else [(None, total)]:
             if not count:

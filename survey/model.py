@@ -55,6 +55,16 @@ def normalised_title(title: str) -> str:
     return NOT_ALPHANUMERIC.sub(" ", in_ascii(title).lower()).strip()
 
 
+def number(value: int) -> str:
+    """A count as English prose writes it, in groups of three: 10,008."""
+    return f"{value:,}"
+
+
+def counted(value: int, noun: str) -> str:
+    """A count and its noun, plural unless the count is one: '1 paper', '2,603 papers'."""
+    return f"{number(value)} {noun}{'' if value == 1 else 's'}"
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     title: str

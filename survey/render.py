@@ -33,7 +33,7 @@ from survey.exports import (
     topic_names_file,
 )
 from survey.markup import relink
-from survey.model import Corpus, Paper, Topic
+from survey.model import Corpus, Paper, Topic, counted, number
 from survey.pages import Page, pages
 from survey.parallel import Tick, next_free, split_work, ticking, worker_count
 from survey.progress import Progress, no_progress
@@ -116,16 +116,6 @@ def relink_filter(context: jinja2.runtime.Context, html: str) -> Markup:
 def absolute_filter(context: jinja2.runtime.Context, path: str) -> str:
     """The public URL of a site path (needs base_url; feeds and sitemap only)."""
     return absolute(context["corpus"], path)
-
-
-def number(value: int) -> str:
-    """A count as English prose writes it, in groups of three: 10,008."""
-    return f"{value:,}"
-
-
-def counted(value: int, noun: str) -> str:
-    """A count and its noun, plural unless the count is one: '1 paper', '2,603 papers'."""
-    return f"{value:,} {noun}{'' if value == 1 else 's'}"
 
 
 def json_ld(data: dict[str, Any]) -> Markup:
