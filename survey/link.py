@@ -128,7 +128,13 @@ def _same_author_lists(corpus: Corpus, cache: BuildCache | None, workers: int) -
         return {paper.key for name in names if name in authors for paper in authors[name].papers}
 
     return _kept_lists(
-        corpus, cache, workers, SAME_AUTHORS_KEY, made_from, lambda: _same_author_keys, sharing
+        corpus,
+        cache,
+        workers,
+        SAME_AUTHORS_KEY,
+        made_from,
+        functools.partial(_same_author_finder, corpus.papers),
+        sharing,
     )
 
 
@@ -384,18 +390,26 @@ def _sort_relations(paper: Paper) -> None:
     paper.relations.sort(key=lambda r: (_RELATION_ORDER[r.label], -r.paper.year, r.paper.key))
 
 
-def _same_authors(paper: Paper) -> list[Paper]:
-    """The papers sharing the most authors with this one, then the newest (papers by identity)."""
-    shared: dict[Paper, int] = {}
-    for author in paper.authors:
-        for other in author.papers:
-            shared[other] = shared.get(other, 0) + 1
-    shared.pop(paper, None)
-    return heapq.nsmallest(SAME_AUTHOR_LIMIT, shared, key=lambda p: (-shared[p], -p.year, p.key))
+def _same_author_finder(papers: list[Paper]) -> Callable[[Paper], list[str]]:
+    """For a paper, the keys of the papers sharing the most authors with it, then the newest (then
+    by key). Each paper is numbered in that last order once, so that a candidate's place is one
+    integer, its number less the corpus's size for each shared author: no key is made per candidate
+    (a paper of a prolific author has hundreds), and the number is that integer modulo the size."""
+    order = sorted(papers, key=lambda p: (-p.year, p.key))
+    number = {paper: index for index, paper in enumerate(order)}
+    size = len(order)
 
+    def same_author_keys(paper: Paper) -> list[str]:
+        shared: Counter[Paper] = Counter()
+        for author in paper.authors:
+            shared.update(author.papers)
+        shared.pop(paper, None)
+        places = heapq.nsmallest(
+            SAME_AUTHOR_LIMIT, [number[other] - size * count for other, count in shared.items()]
+        )
+        return [order[place % size].key for place in places]
 
-def _same_author_keys(paper: Paper) -> list[str]:
-    return [other.key for other in _same_authors(paper)]
+    return same_author_keys
 
 
 # A paper's topics and tags as bit masks (its own bit for each name; see _bits), and its year,

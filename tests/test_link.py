@@ -154,7 +154,7 @@ def made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     neighbour_lists = link_module._neighbour_lists
 
     def spy(papers: list, find: object, workers: int) -> dict:
-        kinds.append("same authors" if find is link_module._same_author_keys else "related")
+        kinds.append("same authors" if "same_author" in find.__qualname__ else "related")  # type: ignore[attr-defined]
         return neighbour_lists(papers, find, workers)
 
     monkeypatch.setattr(link_module, "_neighbour_lists", spy)
