@@ -165,10 +165,10 @@ def _build(
             stats = commit(out, [result.staged for result in results], names, kept, first)
             if committed:
                 committed(stats)
-    before = last.get("folders") if use_cache and output.intact else None  # checked at the start
-    folders = folder_times(out, names, before, stats.touched, names == output.existing)
-    state = {"key": output.key, "folders": folders, "files": len(names)}
-    cache.save(stamp, state if use_cache else {})
+    if use_cache:  # without it, nothing is saved: the folders' times (0.1 s at 10,000 papers) are not taken
+        before = last.get("folders") if output.intact else None  # checked at the start
+        folders = folder_times(out, names, before, stats.touched, names == output.existing)
+        cache.save(stamp, {"key": output.key, "folders": folders, "files": len(names)})
     return stats
 
 
