@@ -78,6 +78,7 @@ def make_env(templates: Path, compiled: Path | None = None) -> jinja2.Environmen
     env.filters["number"] = number
     env.filters["counted"] = counted
     env.globals["figures"] = Figures
+    env.globals["item_authors"] = ITEM_AUTHORS
     env.globals["version"] = __version__
     env.globals["shared_partial"] = _shared_partials(env)
     return env
@@ -186,10 +187,17 @@ class Fragments:
         papers: list[Paper],
         show_topics: bool = True,
         filterable: bool = False,
+        author: str | None = None,
     ) -> Markup:
         """Each paper's list item, one per line: joined here, not in a template loop (a list may
-        hold every paper, and a template loop costs several times the join)."""
-        texts = self._texts(context["root"], "paper_item", papers, (show_topics, filterable))
+        hold every paper, and a template loop costs several times the join). On an author's page,
+        a paper whose item would leave them out among "et al." has an item of its own naming them.
+        """
+        root, options = context["root"], (show_topics, filterable)
+        texts = self._texts(root, "paper_item", papers, options)
+        for index, paper in enumerate(papers):
+            if hides(paper, ITEM_AUTHORS, author):
+                texts[index] = self._text(root, "paper_item", paper, (*options, author))
         return Markup("".join(text + "\n" for text in texts))
 
     @jinja2.pass_context
@@ -207,7 +215,7 @@ class Fragments:
                     texts[index] = table[id(paper)] = self._text(root, macro, paper, options)
         return texts  # type: ignore[return-value]
 
-    def _text(self, root: str, macro: str, paper: Paper, options: tuple[bool, ...]) -> str:
+    def _text(self, root: str, macro: str, paper: Paper, options: tuple) -> str:
         key = (self.shell, self.tokens.get(id(paper), paper.key), root, macro, *options)
         found = self.kept.get(key)
         if found is None:
@@ -220,11 +228,26 @@ class Fragments:
         return found
 
 
-def author_list(paper: Paper, limit: int = 0) -> str:
+ITEM_AUTHORS = 6  # names a paper's list item shows before "et al." (`item_authors` in templates)
+
+
+def author_list(paper: Paper, limit: int = 0, keep: str | None = None) -> str:
+    """The paper's authors, cut after `limit` names (0: all) unless only one more would follow;
+    `keep`, the author of an author page, is shown after an ellipsis when the cut would hide them."""
     names = paper.author_names
-    shown = names[:limit] if limit and len(names) > limit + 1 else names
-    text = ", ".join(shown)
-    return f"{text} et al." if len(shown) < len(names) or paper.et_al else text
+    if not hides(paper, limit, keep):
+        shown = names[:limit] if limit and len(names) > limit + 1 else names
+        text = ", ".join(shown)
+        return f"{text} et al." if len(shown) < len(names) or paper.et_al else text
+    assert keep is not None
+    text = ", ".join(names[:limit]) + ", …, " + keep
+    return f"{text} et al." if names[-1] != keep or paper.et_al else text
+
+
+def hides(paper: Paper, limit: int, name: str | None) -> bool:
+    """Whether `author_list(paper, limit)` leaves this author out."""
+    names = paper.author_names
+    return bool(name and limit) and len(names) > limit + 1 and name not in names[:limit]
 
 
 @dataclass(slots=True)

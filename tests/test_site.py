@@ -136,6 +136,35 @@ def test_author_pages_list_their_papers(site: Path, corpus, pages) -> None:
         assert {(site / p.page_url).resolve() for p in author.papers} <= linked
 
 
+def test_an_author_page_names_its_author_in_every_paper_listed(site: Path, corpus) -> None:
+    """A list item names six authors before "et al.": on the page of the seventh or a later one
+    (580 of the bundled corpus's 1,388 authors until session 17), their papers read as if by others.
+    There the item goes on after an ellipsis with the page's author; elsewhere it is cut as before."""
+    from html import unescape
+
+    def items(page_url: str) -> dict[str, str]:
+        html = (site / page_url).read_text(encoding="utf-8")
+        found = re.findall(
+            r'<li class="paper-item"[^>]* data-key="([^"]+)".*?class="paper-meta">([^<]*)<', html, re.S
+        )
+        return {key: unescape(meta) for key, meta in found}
+
+    late = 0
+    for author in corpus.authors:
+        listed = items(author.url)
+        assert set(listed) == {paper.key for paper in author.papers}, author.name
+        for paper in author.papers:
+            names = listed[paper.key].rsplit(" · ", 2)[0]
+            assert author.name in names, (author.name, paper.key, names)
+            if author.name not in paper.author_names[:6] and len(paper.author_names) > 7:
+                late += 1
+                assert names.startswith(", ".join(paper.author_names[:6]) + ", …, " + author.name), names
+    assert late > 800  # 861 in the bundled corpus
+    long = next(p for p in corpus.papers if len(p.author_names) > 7 and p.topics)
+    on_topic = items(long.topics[0].url)[long.key]
+    assert "…" not in on_topic and on_topic.startswith(", ".join(long.author_names[:6]) + " et al.")
+
+
 def test_an_author_page_names_its_most_frequent_co_authors_and_counts_the_rest(site: Path, corpus) -> None:
     """A paper with 1,000 authors would name 999 on each of 1,000 author pages. Past the limit, those
     met on the fewest and oldest papers are left out, and counted."""
