@@ -139,11 +139,15 @@
     }
     return { plain, starts, ends };
   }
+  // The terms where a word starts in folded text, longest first.
+  function termPattern(terms, flags) {
+    const alternatives = [...terms].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|");
+    return new RegExp("(?<![\\p{L}\\p{N}])(" + alternatives + ")", flags);
+  }
   function marked(text, terms) {
     const fragment = document.createDocumentFragment();
     if (!terms.length) { fragment.append(text); return fragment; }
-    const alternatives = [...terms].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|");
-    const pattern = new RegExp("(?<![\\p{L}\\p{N}])(" + alternatives + ")", "gu"); // at word starts only
+    const pattern = termPattern(terms, "gu");
     const { plain, starts, ends } = folded(text);
     let last = 0;
     for (const match of plain.matchAll(pattern)) {
@@ -172,8 +176,19 @@
     if (start + WIDTH < text.length) piece = piece.slice(0, piece.lastIndexOf(" ")) + " …";
     return (start > 0 ? "… " : "") + piece;
   }
+  // A card names four authors; the first of the others the query names follows them, so that a
+  // search for an author shows them on each paper it finds: "A, B, C, D, …, Named et al."
+  function shownAuthors(authors, later, etAl, terms) {
+    if (!later || !terms.length) return authors;
+    const pattern = termPattern(terms, "u");
+    const index = later.findIndex((name) => pattern.test(folded(name).plain));
+    if (index < 0) return authors;
+    const more = index < later.length - 1 || etAl;
+    return authors.replace(/ et al\.$/, "") + (index > 0 ? ", …, " : ", ") + later[index] + (more ? " et al." : "");
+  }
   function card(result, terms) {
-    const [key, title, authors, year, venue, topics, summary] = result;
+    const [key, title, cardAuthors, year, venue, topics, summary, later, etAl] = result;
+    const authors = shownAuthors(cardAuthors, later, etAl, terms);
     const item = document.createElement("li");
     item.className = "result";
     const link = document.createElement("a");

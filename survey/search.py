@@ -25,6 +25,7 @@ FIELD_WEIGHTS = {"title": 6, "authors": 5, "year": 3, "venue": 3, "topics": 3, "
 POSTING_SHARDS = 256
 CARDS_PER_SHARD = 25
 SNIPPET_CHARS = 320
+CARD_AUTHORS = 4  # the authors a result names before "et al."
 MAX_WEIGHT = 30  # a term's weight in one paper is capped, so a long summary cannot swamp a title
 STOPWORDS = frozenset(
     """a an and are as at be by can do does for from has have how in into is it its of on or our that the
@@ -90,9 +91,14 @@ def card(paper: Paper) -> list:
     if len(summary) > SNIPPET_CHARS:
         summary = summary[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
     names = paper.author_names
-    authors = ", ".join(names[:4]) + (" et al." if len(names) > 4 or paper.et_al else "")
+    authors = ", ".join(names[:CARD_AUTHORS]) + (
+        " et al." if len(names) > CARD_AUTHORS or paper.et_al else ""
+    )
     topics = list(dict.fromkeys(paper.topic_ids))
-    return [paper.key, paper.title, authors, paper.year, paper.venue, topics, summary]
+    shown = [paper.key, paper.title, authors, paper.year, paper.venue, topics, summary]
+    if len(names) > CARD_AUTHORS:  # so that a search for one of the others shows them (search.js)
+        shown += [names[CARD_AUTHORS:], paper.et_al]
+    return shown
 
 
 def _script(call: str, *args: object) -> bytes:

@@ -111,6 +111,37 @@ def test_a_word_typed_without_its_accents_marks_it_as_written(browser, site: Pat
     page.close()
 
 
+def test_an_author_past_the_four_a_result_names_is_shown_when_searched_for(
+    browser, site: Path, corpus
+) -> None:
+    """A result names four authors: a search for a later one found their papers and showed them as
+    if by others ("Ryan Greenblatt, Carson Denison, Benjamin Wright, Fabien Roger et al.")."""
+    late = [p for p in corpus.papers if "Jared Kaplan" in p.author_names[4:]]
+    assert len(late) > 5
+    page = browser.new_page()
+    page.goto((site / "search/index.html").as_uri() + "?q=kaplan")
+    page.wait_for_selector(".search-page-results .result")
+    results = page.locator(".search-page-results .result")
+    metas = {
+        results.nth(i).locator(".result-title").inner_text(): results.nth(i)
+        .locator(".paper-meta")
+        .inner_text()
+        for i in range(results.count())
+    }
+    page.close()
+    shown = [paper for paper in late if paper.title in metas]
+    assert len(shown) >= 5
+    for paper in shown:
+        meta = metas[paper.title].split(" · ")[0]
+        head = ", ".join(paper.author_names[:4])
+        named_after = (
+            head + (", …, " if paper.author_names.index("Jared Kaplan") > 4 else ", ") + "Jared Kaplan"
+        )
+        assert meta.startswith(named_after), meta
+        more = paper.author_names[-1] != "Jared Kaplan" or paper.et_al
+        assert meta.endswith(" et al.") == more, meta
+
+
 @pytest.mark.parametrize("query", ["((((", "the of"])
 def test_a_query_with_nothing_to_search_for_says_so(browser, site: Path, query: str) -> None:
     page = browser.new_page()
