@@ -235,13 +235,12 @@ def author_list(paper: Paper, limit: int = 0, keep: str | None = None) -> str:
     """The paper's authors, cut after `limit` names (0: all) unless only one more would follow;
     `keep`, the author of an author page, is shown after an ellipsis when the cut would hide them."""
     names = paper.author_names
-    if not hides(paper, limit, keep):
+    if hides(paper, limit, keep):
+        text, more = ", ".join(names[:limit]) + f", …, {keep}", names[-1] != keep
+    else:
         shown = names[:limit] if limit and len(names) > limit + 1 else names
-        text = ", ".join(shown)
-        return f"{text} et al." if len(shown) < len(names) or paper.et_al else text
-    assert keep is not None
-    text = ", ".join(names[:limit]) + ", …, " + keep
-    return f"{text} et al." if names[-1] != keep or paper.et_al else text
+        text, more = ", ".join(shown), len(shown) < len(names)
+    return f"{text} et al." if more or paper.et_al else text
 
 
 def hides(paper: Paper, limit: int, name: str | None) -> bool:

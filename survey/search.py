@@ -91,9 +91,8 @@ def card(paper: Paper) -> list:
     if len(summary) > SNIPPET_CHARS:
         summary = summary[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
     names = paper.author_names
-    authors = ", ".join(names[:CARD_AUTHORS]) + (
-        " et al." if len(names) > CARD_AUTHORS or paper.et_al else ""
-    )
+    more = len(names) > CARD_AUTHORS or paper.et_al
+    authors = ", ".join(names[:CARD_AUTHORS]) + (" et al." if more else "")
     topics = list(dict.fromkeys(paper.topic_ids))
     shown = [paper.key, paper.title, authors, paper.year, paper.venue, topics, summary]
     if len(names) > CARD_AUTHORS:  # so that a search for one of the others shows them (search.js)
