@@ -195,9 +195,10 @@ class Fragments:
         """
         root, options = context["root"], (show_topics, filterable)
         texts = self._texts(root, "paper_item", papers, options)
-        for index, paper in enumerate(papers):
-            if hides(paper, ITEM_AUTHORS, author):
-                texts[index] = self._text(root, "paper_item", paper, (*options, author))
+        if author:  # not looked for in other lists: a topic's may hold thousands of papers
+            for index, paper in enumerate(papers):
+                if hides(paper, ITEM_AUTHORS, author):
+                    texts[index] = self._text(root, "paper_item", paper, (*options, author))
         return Markup("".join(text + "\n" for text in texts))
 
     @jinja2.pass_context
