@@ -86,14 +86,20 @@ def make_env(templates: Path, compiled: Path | None = None) -> jinja2.Environmen
     return env
 
 
+# What every page at one depth is rendered with alike (see _render): the rest of a page's context
+# is its own.
+SHARED_NAMES = frozenset({"site", "corpus", "root"})
+
+
 class SharedModuleTemplate(jinja2.Template):
     """A template that, imported `with context` (the macro files), becomes one module per page
-    depth rather than one per page, when it reads nothing from the page but `root` (through `url`
-    and the list functions) and the environment's globals: every page at a depth would make the
+    depth rather than one per page, when it reads nothing from the page but what every page at
+    that depth shares (SHARED_NAMES: `root`, through `url` and the list functions, the site's
+    settings and the corpus) and the environment's globals: every page at a depth would make the
     same module. Making one runs the file's code in a context of its own, two per page: 17% of the
     CPU of rendering 22,000 pages. A macro file naming anything else from the page (`topic`), or
     imported where the page binds a name it reads (a loop's `root`), is made for each page, as
-    Jinja makes it."""
+    Jinja makes it. shared_partial asks the same of a partial."""
 
     def make_module(
         self,
@@ -101,7 +107,8 @@ class SharedModuleTemplate(jinja2.Template):
         shared: bool = False,
         locals: Any = None,
     ) -> jinja2.environment.TemplateModule:
-        if vars is None or self._page_names is None or not self._page_names.isdisjoint(locals or ()):
+        names = self.shared_names
+        if vars is None or names is None or not names.isdisjoint(locals or ()):
             return super().make_module(vars, shared, locals)
         root = vars.get("root")
         if root not in self._modules:
@@ -113,29 +120,33 @@ class SharedModuleTemplate(jinja2.Template):
         return {}
 
     @functools.cached_property
-    def _page_names(self) -> frozenset[str] | None:
-        """The names the template reads from its context, `root` among them, when all but `root`
-        are globals (None otherwise, or when its source cannot be read again)."""
+    def shared_names(self) -> frozenset[str] | None:
+        """The names the template reads from its context (and `root`), when all are globals or
+        SHARED_NAMES; None when it reads a page's own, or when its source cannot be read again."""
         env = self.environment
         if env.loader is None or self.name is None:
             return None
         source = env.loader.get_source(env, self.name)[0]
         names = jinja2.meta.find_undeclared_variables(env.parse(source)) | {"root"}
-        return frozenset(names) if names <= env.globals.keys() | {"root"} else None
+        return frozenset(names) if names <= env.globals.keys() | SHARED_NAMES else None
 
 
 def _shared_partials(env: jinja2.Environment) -> Callable[..., Markup]:
     """`shared_partial(name)`: a partial that every page at one depth shows alike (the header, the
     footer), rendered once per depth in a build rather than once per page (an include costs a new
-    context and every line of the partial again: 11% of rendering 22,000 pages). What a partial
-    shows must not depend on the page: it sees the page's context, but only the first page's."""
+    context and every line of the partial again: 11% of rendering 22,000 pages). A partial that
+    reads anything of the page's own (its `page_path`, say, to mark where the reader is) is
+    rendered for each page instead (SharedModuleTemplate.shared_names)."""
     rendered: dict[tuple[str, str], Markup] = {}
 
     @jinja2.pass_context
     def shared_partial(context: jinja2.runtime.Context, name: str) -> Markup:
+        template = env.get_template(name)
+        if template.shared_names is None:
+            return Markup(template.render(context.get_all()))
         key = (name, context["root"])
         if key not in rendered:
-            rendered[key] = Markup(env.get_template(name).render(context.get_all()))
+            rendered[key] = Markup(template.render(context.get_all()))
         return rendered[key]
 
     return shared_partial
@@ -646,7 +657,7 @@ def topic_export_paths(topic: Topic) -> tuple[str, str]:
 
 def _render(env: jinja2.Environment, page: Page, corpus: Corpus) -> bytes:
     root = "../" * page.path.count("/")
-    context = {
+    context = {  # all but page_path the same on every page at one depth (SHARED_NAMES)
         "site": corpus.config,
         "corpus": corpus,
         "root": root,
