@@ -141,13 +141,14 @@ def _shared_partials(env: jinja2.Environment) -> Callable[..., Markup]:
 
     @jinja2.pass_context
     def shared_partial(context: jinja2.runtime.Context, name: str) -> Markup:
-        template = env.get_template(name)
-        if template.shared_names is None:
-            return Markup(template.render(context.get_all()))
         key = (name, context["root"])
-        if key not in rendered:
-            rendered[key] = Markup(template.render(context.get_all()))
-        return rendered[key]
+        if key in rendered:
+            return rendered[key]
+        template = env.get_template(name)
+        html = Markup(template.render(context.get_all()))
+        if template.shared_names is not None:  # else never kept: rendered for each page
+            rendered[key] = html
+        return html
 
     return shared_partial
 
