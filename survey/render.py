@@ -287,19 +287,24 @@ ITEM_AUTHORS = 6  # names a paper's list item shows before "et al." (`item_autho
 def author_list(paper: Paper, limit: int = 0, keep: str | None = None) -> str:
     """The paper's authors, cut after `limit` names (0: all) unless only one more would follow;
     `keep`, the author of an author page, is shown after an ellipsis when the cut would hide them."""
-    names = paper.author_names
+    names, shown = paper.author_names, _shown_authors(paper, limit)
     if hides(paper, limit, keep):
-        text, more = ", ".join(names[:limit]) + f", …, {keep}", names[-1] != keep
+        text, more = ", ".join(shown) + f", …, {keep}", names[-1] != keep
     else:
-        shown = names[:limit] if limit and len(names) > limit + 1 else names
         text, more = ", ".join(shown), len(shown) < len(names)
     return f"{text} et al." if more or paper.et_al else text
 
 
+def _shown_authors(paper: Paper, limit: int) -> list[str]:
+    """The names before "et al.": all when `limit` is 0 or only one more would follow it."""
+    names = paper.author_names
+    return names[:limit] if limit and len(names) > limit + 1 else names
+
+
 def hides(paper: Paper, limit: int, name: str | None) -> bool:
     """Whether `author_list(paper, limit)` leaves this author out."""
-    names = paper.author_names
-    return bool(name and limit) and len(names) > limit + 1 and name not in names[:limit]
+    shown = _shown_authors(paper, limit)
+    return bool(name) and len(shown) < len(paper.author_names) and name not in shown
 
 
 @dataclass(slots=True)
