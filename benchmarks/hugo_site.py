@@ -1,7 +1,18 @@
-"""The same synthetic corpus as a Hugo site, for a like-for-like build time: one page per paper,
-with topics, authors and years as taxonomies (a list and a term page each), Markdown summaries.
+"""The same synthetic corpus as a Hugo site, to time Hugo building it in the same run as ours.
 
-Usage: python benchmarks/hugo_site.py CONTENT_DIR HUGO_DIR
+Two sets of Hugo templates (`benchmarks/hugo/<layouts>/`):
+
+- `minimal`: one page per paper (title, author names, year, summary, topic ids) and a list and a term
+  page for each of topics, authors and years (the Hugo site of the benchmark until session 18);
+- `full`: the pages and files our site makes, in Hugo's own idioms: a layout with a header and footer,
+  paper pages with citation metadata and JSON-LD, linked authors, year, venue and topics, relations
+  both ways, more by the same authors, related papers (Hugo's related-content index), the BibTeX
+  entry and a plain reference, and each paper's BibTeX, RIS and CSL-JSON downloads; term pages for
+  topics (with their introductions), authors, years, venues and tags, listing papers with their
+  authors and topics (each item rendered once, `partialCached`); a home page, an RSS feed and a
+  JSON index of every paper for search. docs/performance.md says what it leaves out.
+
+Usage: python benchmarks/hugo_site.py CONTENT_DIR HUGO_DIR [minimal|full]
 """
 
 from __future__ import annotations
@@ -15,38 +26,104 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from survey.diagnostics import Report
+from survey.model import Corpus, Paper
 from survey.pipeline import load
 
-LAYOUTS = {
-    "_default/baseof.html": "<!doctype html><html><head><title>{{ .Title }}</title></head>"
-    '<body><main>{{ block "main" . }}{{ end }}</main></body></html>',
-    "_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ delimit .Params.authors ", " }}'
-    " · {{ .Params.year }}</p>{{ .Content }}<ul>{{ range .Params.topics }}<li>{{ . }}</li>{{ end }}</ul>"
-    "{{ end }}",
-    "_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}'
-    '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}',
-    "_default/terms.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.Alphabetical }}'
-    '<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}',
-    "index.html": '{{ define "main" }}<h1>{{ .Site.Title }}</h1>{{ end }}',
+ROOT = Path(__file__).resolve().parent.parent
+LAYOUTS = ROOT / "benchmarks" / "hugo"
+
+MINIMAL_CONFIG = {
+    "baseURL": "/",
+    "title": "Synthetic",
+    "disableKinds": ["RSS", "sitemap"],
+    "taxonomies": {"topic": "topics", "author": "authors", "year": "years"},
 }
+
+FULL_CONFIG = {
+    "baseURL": "/",
+    "title": "Synthetic",
+    "disableKinds": ["sitemap"],
+    "taxonomies": {"topic": "topics", "author": "authors", "year": "years", "venue": "venues", "tag": "tags"},
+    "mediaTypes": {
+        "text/x-bibtex": {"suffixes": ["bib"]},
+        "application/x-research-info-systems": {"suffixes": ["ris"]},
+    },
+    "outputFormats": {
+        "bib": {"mediaType": "text/x-bibtex", "baseName": "cite", "isPlainText": True},
+        "ris": {"mediaType": "application/x-research-info-systems", "baseName": "cite", "isPlainText": True},
+        "csl": {"mediaType": "application/json", "baseName": "cite", "isPlainText": True},
+    },
+    "outputs": {
+        "home": ["HTML", "RSS", "JSON"],
+        "page": ["HTML", "bib", "ris", "csl"],
+        "section": ["HTML"],
+        "taxonomy": ["HTML"],
+        "term": ["HTML"],
+    },
+    "params": {"repository": "https://github.com/example/synthetic-atlas"},
+}
+
+
+def minimal_front(paper: Paper) -> dict:
+    return {"title": paper.title, "authors": paper.author_names, "years": [str(paper.year)],
+            "year": paper.year, "topics": paper.topic_ids, "venue": paper.venue}  # fmt: skip
+
+
+def full_front(paper: Paper, built_on_by: list[str]) -> dict:
+    front = minimal_front(paper)
+    front.update(date=f"{paper.year}-01-01", tags=paper.tags, venues=[paper.venue] if paper.venue else [])
+    front.update(arxiv=paper.arxiv, builds_on=[key for keys in paper.relation_keys.values() for key in keys])
+    front["built_on_by"] = built_on_by
+    return front
+
+
+def reverse_relations(corpus: Corpus) -> dict[str, list[str]]:
+    """Who builds on each paper. Hugo has no look-up from a page to the pages naming it in their front
+    matter (short of scanning every page for each), so the converter works it out, as our linker does."""
+    built_on_by: dict[str, list[str]] = {}
+    for paper in corpus.papers:
+        for keys in paper.relation_keys.values():
+            for key in keys:
+                built_on_by.setdefault(key, []).append(paper.key)
+    return built_on_by
+
+
+def write_topics(corpus: Corpus, out: Path) -> None:
+    """Each topic's term page with its title and introduction, as our topic pages have, and the topics'
+    titles as site data, for the pages and list items that name a paper's topics."""
+    titles = {topic.id: topic.title for topic in corpus.topics}
+    (out / "data").mkdir()
+    (out / "data/topics.json").write_text(json.dumps(titles, ensure_ascii=False), encoding="utf-8")
+    for topic in corpus.topics:
+        folder = out / "content/topics" / topic.id
+        folder.mkdir(parents=True)
+        front = yaml.safe_dump({"title": topic.title}, allow_unicode=True)
+        intro = topic.intro_path.read_text(encoding="utf-8") if topic.intro_path else topic.summary
+        (folder / "_index.md").write_text(f"---\n{front}---\n\n{intro}\n", encoding="utf-8")
+    (out / "content/papers/_index.md").write_text("---\ntitle: Papers\n---\n", encoding="utf-8")
 
 
 def main() -> None:
     content, out = Path(sys.argv[1]), Path(sys.argv[2])
+    layouts = sys.argv[3] if len(sys.argv) > 3 else "minimal"
     corpus = load(content, Report())
     assert corpus is not None
     if out.exists():
         shutil.rmtree(out)
     (out / "content/papers").mkdir(parents=True)
-    config = {"baseURL": "/", "title": "Synthetic", "disableKinds": ["RSS", "sitemap"],
-              "taxonomies": {"topic": "topics", "author": "authors", "year": "years"}}  # fmt: skip
-    (out / "config.json").write_text(json.dumps(config))
-    for name, text in LAYOUTS.items():
-        (out / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
-        (out / "layouts" / name).write_text(text)
+    (out / "config.json").write_text(json.dumps(FULL_CONFIG if layouts == "full" else MINIMAL_CONFIG))
+    shutil.copytree(LAYOUTS / layouts / "layouts", out / "layouts")
+    if layouts == "full":  # the pages link to our style sheet, as ours do
+        (out / "static").mkdir()
+        shutil.copy(ROOT / "static/style.css", out / "static/style.css")
+    built_on_by = reverse_relations(corpus) if layouts == "full" else {}
+    if layouts == "full":
+        write_topics(corpus, out)
     for paper in corpus.papers:
-        front = {"title": paper.title, "authors": paper.author_names, "years": [str(paper.year)],
-                 "year": paper.year, "topics": paper.topic_ids, "venue": paper.venue}  # fmt: skip
+        if layouts == "full":
+            front = full_front(paper, built_on_by.get(paper.key, []))
+        else:
+            front = minimal_front(paper)
         body = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n\n" + paper.summary_md
         (out / "content/papers" / f"{paper.key}.md").write_text(body, encoding="utf-8")
 

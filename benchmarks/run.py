@@ -10,7 +10,8 @@ For each N: a deterministic synthetic corpus (benchmarks/generate.py), then
   serve edit    the same edit under `survey serve`: until the served page shows it
   paper added   a new paper file (its key mid-corpus, dated last), with the cache; then under serve
   templates     a comment added to topic.html, to paper.html, to base.html (every page)
-  hugo          the same papers as a Hugo site (benchmarks/hugo_site.py), if `hugo` is installed
+  hugo          the same papers as a Hugo site (benchmarks/hugo_site.py), if `hugo` is installed:
+                with minimal pages, and with pages like ours
 each with wall time, CPU time (user and system, all processes; the system part, mostly the file
 system's work, also on its own) and peak memory (all processes of the run together, sampled every
 50 ms from /proc). With --repeat K each is run K times and the median is shown (the peak is the
@@ -288,20 +289,21 @@ def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float, float]
     layout = edit_a_template("base.html", "</main>")
     rows.append(("layout template edit", *repeated(times, layout, survey, project)))
     if shutil.which("hugo"):
-        hugo_dir = project / "hugo"
-        converter = [
-            sys.executable,
-            str(ROOT / "benchmarks/hugo_site.py"),
-            str(project / "content"),
-            str(hugo_dir),
-        ]
-        subprocess.run(converter, check=True)
-
-        def no_public() -> None:
-            discard(hugo_dir / "public")
-
-        rows.append(("hugo build (same papers)", *repeated(times, no_public, ["hugo", "--quiet"], hugo_dir)))
+        for layouts, label in (("minimal", "minimal pages"), ("full", "pages like ours")):
+            rows.append((f"hugo build, {label}", *hugo_build(project, layouts, times)))
     return rows
+
+
+def hugo_build(project: Path, layouts: str, times: int) -> tuple:
+    """Hugo building the same papers with the templates of `benchmarks/hugo/<layouts>` (hugo_site.py)."""
+    hugo_dir = project / f"hugo-{layouts}"
+    converter = [sys.executable, str(ROOT / "benchmarks/hugo_site.py"), str(project / "content")]
+    subprocess.run([*converter, str(hugo_dir), layouts], check=True)
+
+    def no_public() -> None:
+        discard(hugo_dir / "public")
+
+    return repeated(times, no_public, ["hugo", "--quiet"], hugo_dir)
 
 
 def main() -> None:

@@ -4,11 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: chromium (browser tests), a Java runtime (the Nu HTML checker), node and npm (Lighthouse)
+# Debian packages: chromium (browser tests), a Java runtime (the Nu HTML checker), node and npm (Lighthouse),
+# hugo (the benchmark builds the same corpus with it; a test checks that its site matches ours)
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium fonts-dejavu-core"
 command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
 command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+command -v hugo >/dev/null 2>&1 || missing="$missing hugo"
 if [ -n "$missing" ]; then
   sudo_cmd=""
   [ "$(id -u)" = 0 ] || sudo_cmd="sudo"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +20,18 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD = FIXTURES / "good"
 BAD = FIXTURES / "bad"
+
+
+def required(tool: str) -> str:
+    """The tool's path (this environment's own bin folder first), or skip, or fail when gates are required."""
+    path = shutil.which(
+        tool, path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    )
+    if path:
+        return path
+    if os.environ.get("SURVEY_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{tool} is required (scripts/test.sh installs it)")
+    pytest.skip(f"{tool} is not installed")
 
 
 def lay_out(project: Path, *overlays: Path) -> Path:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
-from conftest import ROOT
+from conftest import ROOT, required
 
 
 def test_benchmark_at_1000_papers_builds_and_reports(tmp_path: Path) -> None:
@@ -20,7 +24,8 @@ def test_benchmark_at_1000_papers_builds_and_reports(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     rows = [line.split("|")[1:7] for line in result.stdout.splitlines() if line.startswith("| 1,000 |")]
-    assert [row[1].strip() for row in rows][:12] == [
+    names = [row[1].strip() for row in rows]
+    assert names[:12] == [
         "cold build",
         "first build, with the cache",
         "no-change rebuild",
@@ -34,6 +39,8 @@ def test_benchmark_at_1000_papers_builds_and_reports(tmp_path: Path) -> None:
         "paper template edit",
         "layout template edit",
     ]
+    if shutil.which("hugo") or os.environ.get("SURVEY_REQUIRE_BROWSER") == "1":  # scripts/test.sh installs it
+        assert names[12:] == ["hugo build, minimal pages", "hugo build, pages like ours"]
     assert all(float(row[2]) > 0 and float(row[3]) > 0 and float(row[4]) > 0 for row in rows)
     assert all(0 <= float(row[5]) <= float(row[4]) for row in rows)  # the system part of the CPU time
     assert "median of 2 run(s)" in result.stdout
@@ -72,3 +79,57 @@ def test_listing_benchmark_measures_the_papers_table_with_and_without_its_filter
     assert result.returncode == 0, result.stderr
     labels = [line.split("  script")[0].strip() for line in result.stdout.splitlines()[1:]]
     assert labels == ["loaded", "one filter", "loaded, no JavaScript"]
+
+
+def test_hugo_site_like_ours_makes_the_pages_and_files_ours_makes(tmp_path: Path) -> None:
+    """The benchmark's Hugo site with pages like ours (benchmarks/hugo_site.py) makes a page and the three
+    citation files for every paper that ours makes them for, a page for every author, topic, year and venue,
+    names each paper's authors and relations as ours does, and links only to what it wrote."""
+    hugo = required("hugo")
+    content, ours, theirs = tmp_path / "content", tmp_path / "ours", tmp_path / "hugo"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks/generate.py"), "150", str(content)], check=True)
+    survey = [sys.executable, "-m", "survey", "build", "--no-cache", "--content", str(content)]
+    subprocess.run([*survey, "--output", str(ours)], check=True, capture_output=True)
+    converter = [sys.executable, str(ROOT / "benchmarks/hugo_site.py"), str(content), str(theirs), "full"]
+    subprocess.run(converter, check=True)
+    subprocess.run([hugo, "--quiet"], cwd=theirs, check=True)
+    public = theirs / "public"
+
+    keys = sorted(page.parent.name for page in (ours / "papers").glob("*/index.html"))
+    assert len(keys) == 150
+    for key in keys:
+        assert {p.name for p in (ours / "papers" / key).iterdir()} == {
+            "index.html",
+            *(f"{key}.{s}" for s in ("bib", "json", "ris")),
+        }
+        assert {p.name for p in (public / "papers" / key).iterdir()} == {
+            "index.html",
+            "cite.bib",
+            "cite.json",
+            "cite.ris",
+        }
+    for kind in ("authors", "topics", "years", "venues"):
+        ours_count = len(list((ours / kind).glob("*/index.html")))
+        assert len(list((public / kind).glob("*/index.html"))) == ours_count > 0, kind
+
+    def named(page: Path, pattern: str, within: str = r"(.*)") -> list[str]:
+        part = re.search(within, page.read_text(), re.S)
+        return [html.unescape(name) for name in re.findall(pattern, part.group(1) if part else "")]
+
+    link, authors = r">([^<>]+)</a>", r'<p class="authors">(.*?)</p>'
+    relation = r'<dd><a href="[^"]*">([^<]+)</a> <span class="paper-meta">'
+    for key in keys:
+        ours_page, their_page = ours / "papers" / key / "index.html", public / "papers" / key / "index.html"
+        their_authors = named(their_page, link, authors)
+        assert their_authors == named(ours_page, link, authors) != [], key
+        assert sorted(named(their_page, relation)) == sorted(named(ours_page, relation)), key
+        bib = (public / "papers" / key / "cite.bib").read_text()
+        assert bib.startswith(f"@article{{{key},") and their_authors[0] in bib
+
+    broken = []
+    for page in public.rglob("*.html"):
+        for href in re.findall(r'href="(/[^"]*)"', page.read_text()):
+            target = public / unquote(href).lstrip("/")
+            if not (target / "index.html" if href.endswith("/") else target).exists():
+                broken.append(f"{page.relative_to(public)} -> {href}")
+    assert not broken, broken[:5]

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, required
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 AXE = Path(__file__).resolve().parent / "vendor/axe-4.10.2.min.js"
@@ -24,18 +22,6 @@ PAGES = [
     "stats/index.html",
     "papers/index.html",
 ]
-
-
-def required(tool: str) -> str:
-    """The tool's path (this environment's own bin folder first), or skip, or fail when gates are required."""
-    path = shutil.which(
-        tool, path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    )
-    if path:
-        return path
-    if os.environ.get("SURVEY_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{tool} is required for the quality gates (see scripts/test.sh)")
-    pytest.skip(f"{tool} is not installed")
 
 
 def test_every_page_is_valid_html(site: Path) -> None:
