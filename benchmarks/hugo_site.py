@@ -43,6 +43,7 @@ FULL_CONFIG = {
     "baseURL": "/",
     "title": "Synthetic",
     "disableKinds": ["sitemap"],
+    "rssLimit": 50,  # as our feed
     "taxonomies": {"topic": "topics", "author": "authors", "year": "years", "venue": "venues", "tag": "tags"},
     "mediaTypes": {
         "text/x-bibtex": {"suffixes": ["bib"]},
