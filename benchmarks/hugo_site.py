@@ -6,11 +6,12 @@ Two sets of Hugo templates (`benchmarks/hugo/<layouts>/`):
   page for each of topics, authors and years (the Hugo site of the benchmark until session 18);
 - `full`: the pages and files our site makes, in Hugo's own idioms: a layout with a header and footer,
   paper pages with citation metadata and JSON-LD, linked authors, year, venue and topics, relations
-  both ways, more by the same authors, related papers (Hugo's related-content index), the BibTeX
-  entry and a plain reference, and each paper's BibTeX, RIS and CSL-JSON downloads; term pages for
-  topics (with their introductions), authors, years, venues and tags, listing papers with their
-  authors and topics (each item rendered once, `partialCached`); a home page, an RSS feed and a
-  JSON index of every paper for search. docs/performance.md says what it leaves out.
+  both ways, more by the same authors, the BibTeX entry and a plain reference, and each paper's
+  BibTeX, RIS and CSL-JSON downloads; term pages for topics (with their introductions), authors,
+  years and venues, listing papers with their authors and topics (`partialCached`); a home page,
+  an RSS feed of the newest 50 and a JSON index of every paper for search. It leaves out what ours
+  has beyond that, related papers first of all (Hugo's related-content index ranks every paper
+  sharing a topic, 20 s of CPU at 10,000 papers): docs/performance.md lists it all.
 
 Usage: python benchmarks/hugo_site.py CONTENT_DIR HUGO_DIR [minimal|full]
 """
@@ -44,7 +45,7 @@ FULL_CONFIG = {
     "title": "Synthetic",
     "disableKinds": ["sitemap"],
     "rssLimit": 50,  # as our feed
-    "taxonomies": {"topic": "topics", "author": "authors", "year": "years", "venue": "venues", "tag": "tags"},
+    "taxonomies": {"topic": "topics", "author": "authors", "year": "years", "venue": "venues"},
     "mediaTypes": {
         "text/x-bibtex": {"suffixes": ["bib"]},
         "application/x-research-info-systems": {"suffixes": ["ris"]},
