@@ -133,3 +133,25 @@ def test_hugo_site_like_ours_makes_the_pages_and_files_ours_makes(tmp_path: Path
             if not (target / "index.html" if href.endswith("/") else target).exists():
                 broken.append(f"{page.relative_to(public)} -> {href}")
     assert not broken, broken[:5]
+
+
+def test_versus_hugo_interleaves_the_three_cold_builds_and_cleans_up(tmp_path: Path) -> None:
+    required("hugo")
+    versus = [sys.executable, str(ROOT / "benchmarks/versus_hugo.py"), "--rounds", "2"]
+    result = subprocess.run(
+        [*versus, "--output-dir", str(tmp_path), "150"],
+        env={**os.environ, "SURVEY_BENCH_DIR": str(tmp_path / "work")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [
+        line.split("|")[1:3]
+        for line in result.stdout.splitlines()
+        if line.startswith("| 1 ") or line.startswith("| 2 ")
+    ]
+    builds = ["ours", "hugo, pages like ours", "hugo, minimal pages"]
+    assert [(r.strip(), b.strip()) for r, b in rows] == [(str(n), build) for n in (1, 2) for build in builds]
+    assert all(f"{build}: " in result.stdout for build in builds)
+    assert not list(tmp_path.glob("versus-*"))  # the built sites are deleted at the end
