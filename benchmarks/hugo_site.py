@@ -8,7 +8,7 @@ Two sets of Hugo templates (`benchmarks/hugo/<layouts>/`):
   paper pages with citation metadata and JSON-LD, linked authors, year, venue and topics, relations
   both ways, more by the same authors, the BibTeX entry and a plain reference, and each paper's
   BibTeX, RIS and CSL-JSON downloads; term pages for topics (with their introductions), authors,
-  years and venues, listing papers with their authors and topics (`partialCached`); a home page,
+  years and venues, listing papers with their authors and topics (each item rendered once); a home page,
   an RSS feed of the newest 50 and a JSON index of every paper for search. It leaves out what ours
   has beyond that, related papers first of all (Hugo's related-content index ranks every paper
   sharing a topic, 20 s of CPU at 10,000 papers): docs/performance.md lists it all.
