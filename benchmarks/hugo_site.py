@@ -113,19 +113,16 @@ def main() -> None:
     if out.exists():
         shutil.rmtree(out)
     (out / "content/papers").mkdir(parents=True)
-    (out / "config.json").write_text(json.dumps(FULL_CONFIG if layouts == "full" else MINIMAL_CONFIG))
     shutil.copytree(LAYOUTS / layouts / "layouts", out / "layouts")
-    if layouts == "full":  # the pages link to our style sheet, as ours do
-        (out / "static").mkdir()
-        shutil.copy(ROOT / "static/style.css", out / "static/style.css")
-    built_on_by = reverse_relations(corpus) if layouts == "full" else {}
-    if layouts == "full":
+    full = layouts == "full"
+    (out / "config.json").write_text(json.dumps(FULL_CONFIG if full else MINIMAL_CONFIG))
+    built_on_by = reverse_relations(corpus) if full else {}
+    if full:
         write_topics(corpus, out)
+        (out / "static").mkdir()  # the pages link to our style sheet, as ours do
+        shutil.copy(ROOT / "static/style.css", out / "static/style.css")
     for paper in corpus.papers:
-        if layouts == "full":
-            front = full_front(paper, built_on_by.get(paper.key, []))
-        else:
-            front = minimal_front(paper)
+        front = full_front(paper, built_on_by.get(paper.key, [])) if full else minimal_front(paper)
         body = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n\n" + paper.summary_md
         (out / "content/papers" / f"{paper.key}.md").write_text(body, encoding="utf-8")
 

@@ -233,12 +233,7 @@ def descendants(pid: int) -> list[int]:
 def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float, float]]:
     project = WORK / f"n{n}"
     discard(project)
-    project.mkdir(parents=True)
-    shutil.copytree(ROOT / "templates", project / "templates")
-    shutil.copytree(ROOT / "static", project / "static")
-    subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks/generate.py"), str(n), str(project / "content")], check=True
-    )
+    lay_out_project(project, n)
     survey = [sys.executable, "-m", "survey", "build", "--output", "site"]
 
     def no_site() -> None:
@@ -294,11 +289,27 @@ def bench(n: int, times: int = 1) -> list[tuple[str, float, float, float, float]
     return rows
 
 
-def hugo_build(project: Path, layouts: str, times: int) -> tuple:
-    """Hugo building the same papers with the templates of `benchmarks/hugo/<layouts>` (hugo_site.py)."""
+def lay_out_project(project: Path, n: int) -> None:
+    """A new project folder: our templates and static files, and a synthetic corpus of N papers."""
+    project.mkdir(parents=True)
+    shutil.copytree(ROOT / "templates", project / "templates")
+    shutil.copytree(ROOT / "static", project / "static")
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/generate.py"), str(n), str(project / "content")], check=True
+    )
+
+
+def make_hugo_site(project: Path, layouts: str) -> Path:
+    """The project's papers as a Hugo site with the templates of `benchmarks/hugo/<layouts>`."""
     hugo_dir = project / f"hugo-{layouts}"
     converter = [sys.executable, str(ROOT / "benchmarks/hugo_site.py"), str(project / "content")]
     subprocess.run([*converter, str(hugo_dir), layouts], check=True)
+    return hugo_dir
+
+
+def hugo_build(project: Path, layouts: str, times: int) -> tuple:
+    """Hugo building the same papers with the templates of `benchmarks/hugo/<layouts>` (hugo_site.py)."""
+    hugo_dir = make_hugo_site(project, layouts)
 
     def no_public() -> None:
         discard(hugo_dir / "public")

@@ -14,13 +14,12 @@ built sites at the end.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import ROOT, WORK, timed
+from run import WORK, lay_out_project, make_hugo_site, timed
 
 RAM_DISK = Path("/dev/shm")
 
@@ -29,18 +28,8 @@ def prepare(n: int) -> tuple[Path, dict[str, Path]]:
     """A project with N synthetic papers, and the two Hugo sites made from it."""
     project = WORK / f"versus-{n}"
     shutil.rmtree(project, ignore_errors=True)
-    project.mkdir(parents=True)
-    for folder in ("templates", "static"):
-        shutil.copytree(ROOT / folder, project / folder)
-    subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks/generate.py"), str(n), str(project / "content")], check=True
-    )
-    hugo_sites = {}
-    for layouts in ("full", "minimal"):
-        hugo_sites[layouts] = project / f"hugo-{layouts}"
-        converter = [sys.executable, str(ROOT / "benchmarks/hugo_site.py"), str(project / "content")]
-        subprocess.run([*converter, str(hugo_sites[layouts]), layouts], check=True)
-    return project, hugo_sites
+    lay_out_project(project, n)
+    return project, {layouts: make_hugo_site(project, layouts) for layouts in ("full", "minimal")}
 
 
 def main() -> None:
